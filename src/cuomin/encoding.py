@@ -1,0 +1,44 @@
+"""Decoding input bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+
+GBK and GB2312 are subsets of GB18030, so one fallback covers the encodings this
+field actually produces. A file with NUL bytes (and no UTF-16 BOM) is binary.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Optional
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text in a supported encoding; the message names the input."""
+
+
+def decode_bytes(data: bytes, name: str = "<input>", encoding: Optional[str] = None) -> str:
+    """Decode ``data``; raise :class:`DecodeError` naming ``name`` when it is not text."""
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise DecodeError(f"{name}: unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"{name}: not valid {encoding} at byte {exc.start}") from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DecodeError(f"{name}: broken UTF-16 text") from None
+    if b"\x00" in data:
+        raise DecodeError(f"{name}: binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise DecodeError(
+                f"{name}: neither UTF-8 (bad byte at {utf8_error.start}) nor GB18030/GBK; "
+                "give the encoding with --encoding"
+            ) from None

@@ -1,0 +1,64 @@
+"""Running a pack's examples: every ``match`` must fire, every ``nomatch`` must not.
+
+A rule's examples are checked against its code; an entry's ``match`` examples must
+produce a finding of the rule whose text is one of that entry's wrong forms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from ..rules.loader import PackError
+from ..rules.schema import Example, Pack
+from .normalize import normalize_key
+
+
+@dataclass(frozen=True)
+class ExampleFailure:
+    pack: str
+    code: str
+    entry: Optional[str]
+    example: Example
+    expected: bool  # True: should have matched
+
+    def __str__(self) -> str:
+        where = f"rule {self.code}" + (f", entry {self.entry}" if self.entry else "")
+        verb = "should match but did not" if self.expected else "must not match but did"
+        date = f" (date {self.example.date})" if self.example.date else ""
+        return f"{self.pack}: {where}: example {self.example.text!r}{date} {verb}"
+
+
+def iter_examples(pack: Pack):
+    """Yield ``(rule, entry_or_None, example, expected)`` for every example in ``pack``."""
+    for rule in pack.rules:
+        for ex in rule.match:
+            yield rule, None, ex, True
+        for ex in rule.nomatch:
+            yield rule, None, ex, False
+        for entry in rule.entries:
+            for ex in entry.match:
+                yield rule, entry, ex, True
+            for ex in entry.nomatch:
+                yield rule, entry, ex, False
+
+
+def example_failures(pack: Pack) -> Iterator[ExampleFailure]:
+    from .scanner import Scanner
+
+    scanner = Scanner(packs=[pack], check_examples=False)
+    for rule, entry, ex, expected in iter_examples(pack):
+        hits = [f for f in scanner.scan(ex.text, published=ex.date) if f.code == rule.code]
+        if entry is not None and expected:
+            forms = {normalize_key(w) for w in entry.wrong}
+            hits = [f for f in hits if normalize_key(f.text) in forms]
+        if bool(hits) != expected:
+            yield ExampleFailure(pack.path, rule.code, entry.wrong[0] if entry else None, ex, expected)
+
+
+def check_examples(pack: Pack) -> None:
+    """Raise :class:`PackError` naming the file, rule, entry and example that failed."""
+    failures = list(example_failures(pack))
+    if failures:
+        more = f" (and {len(failures) - 1} more failing examples)" if len(failures) > 1 else ""
+        raise PackError(f"{failures[0]}{more}")

@@ -1,0 +1,361 @@
+"""The Scanner: rule packs compiled once, then reused for any number of texts.
+
+Pipeline per text: normalize (offset map) → one Aho-Corasick pass over all literal
+keys and allow phrases → verify each hit (effective date, context, word boundary)
+→ pattern rules and structural checks → allow-list → overlap resolution → Findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence, Union
+
+import ahocorasick
+
+from ..models import CATEGORY_PRIORITY, SEVERITY_RANK, Category, Finding, Severity
+from ..rules.loader import (
+    AllowPhrase,
+    PackError,
+    default_pack_paths,
+    expand_pack_paths,
+    load_allow_file,
+    load_pack,
+)
+from ..rules.schema import Context, Pack, Rule
+from .normalize import BASE_TABLE, normalize, normalize_key
+from .patterns import PatternRule, compile_pattern_rule
+from .structure import CHECKS
+from .verify import context_allows, on_word_boundaries
+
+PackLike = Union[str, "os.PathLike[str]", Pack]
+AllowLike = Union[str, AllowPhrase, "os.PathLike[str]"]
+
+
+def code_selected(code: str, category: str, selectors: Iterable[str]) -> bool:
+    """Whether a rule matches any selector: a category id, a code, or a code prefix."""
+    return any(sel == category or code.startswith(sel.upper()) for sel in selectors)
+
+
+@dataclass(frozen=True)
+class _Literal:
+    """A compiled literal entry (one per wrong form)."""
+
+    code: str
+    category: str
+    severity: str
+    wrong: str
+    suggestions: tuple[str, ...]
+    message: str
+    source: str
+    effective: Optional[dt.date]
+    boundary: bool
+    context: Optional[Context]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What `cuomin rules` shows about a rule; ``pack`` is the file it came from."""
+
+    rule: Rule
+    pack: str
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def entry_count(self) -> int:
+        if self.rule.kind == "literal":
+            return sum(len(e.wrong) for e in self.rule.entries)
+        return 1
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    code: str
+    category: str
+    severity: str
+    suggestions: Sequence[str]
+    message: str
+    source: str
+
+    def sort_key(self):
+        # longer spans (more specific) first, then category priority, then severity
+        return (
+            -(self.end - self.start),
+            _CATEGORY_ORDER[self.category],
+            -SEVERITY_RANK[self.severity],
+            self.start,
+            self.code,
+        )
+
+
+_NEWLINE = re.compile("\n")
+_CATEGORY_ORDER = {c: i for i, c in enumerate(CATEGORY_PRIORITY)}
+
+
+class Scanner:
+    """Finds 错敏 problems in text.
+
+    ``packs``: rule pack paths (files or directories) or parsed :class:`Pack` objects
+    replacing the default packs; ``extra_packs``: packs added to them. ``allow``:
+    phrases that are never reported (``str``), :class:`AllowPhrase` objects, or paths
+    of allow-list files (``pathlib.Path``). ``select``/``ignore``: category ids, codes
+    or code prefixes. The examples of packs given here are run and a pack whose
+    examples fail is refused (:class:`PackError`); the shipped packs' examples run
+    in the test suite instead, so that building the default Scanner stays fast.
+    A Scanner is immutable once built: reuse it, share it between
+    threads, pickle it to worker processes.
+    """
+
+    def __init__(
+        self,
+        packs: Optional[Iterable[PackLike]] = None,
+        *,
+        extra_packs: Iterable[PackLike] = (),
+        allow: Iterable[AllowLike] = (),
+        select: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+        check_examples: bool = True,
+    ):
+        user_packs = _load_packs(extra_packs if packs is None else [*packs, *extra_packs])
+        if check_examples:
+            from .examples import check_examples as _check
+
+            for pack in user_packs:
+                _check(pack)
+        loaded = (_load_packs(default_pack_paths()) if packs is None else []) + user_packs
+        self.select = tuple(select)
+        self.ignore = tuple(ignore)
+        self.allow = tuple(_load_allow(allow))
+        self.rules: dict[str, RuleInfo] = {}
+        for pack in loaded:
+            for rule in pack.rules:
+                if rule.code in self.rules:
+                    raise PackError(
+                        f"{pack.path}: rule {rule.code} is already defined in {self.rules[rule.code].pack}"
+                    )
+                self.rules[rule.code] = RuleInfo(rule, pack.path)
+        self._table = BASE_TABLE
+        self._build()
+
+    # ---------------------------------------------------------------- building
+    def _active(self, rule: Rule) -> bool:
+        cat = rule.category.value
+        if self.select and not code_selected(rule.code, cat, self.select):
+            return False
+        return not (self.ignore and code_selected(rule.code, cat, self.ignore))
+
+    def _build(self) -> None:
+        self._literals: list[_Literal] = []
+        self._patterns: list[tuple[Rule, PatternRule]] = []
+        self._structures: list[tuple[Rule, object]] = []
+        keys: dict[str, list[int]] = {}
+        for info in self.rules.values():
+            rule = info.rule
+            if not self._active(rule):
+                continue
+            try:
+                if rule.kind == "literal":
+                    for entry in rule.entries:
+                        for wrong in entry.wrong:
+                            key = normalize_key(wrong, self._table)
+                            keys.setdefault(key, []).append(len(self._literals))
+                            self._literals.append(_compile_literal(rule, entry, wrong))
+                elif rule.kind == "pattern":
+                    self._patterns.append((rule, compile_pattern_rule(rule)))
+                else:
+                    if rule.check not in CHECKS:
+                        raise ValueError(f"unknown check {rule.check!r} (known: {', '.join(sorted(CHECKS))})")
+                    self._structures.append((rule, CHECKS[rule.check]))
+            except ValueError as exc:
+                raise PackError(f"{info.pack}: rule {rule.code}: {exc}") from None
+        for i, allowed in enumerate(self.allow):
+            keys.setdefault(normalize_key(allowed.phrase, self._table), []).append(-1 - i)
+        automaton = ahocorasick.Automaton()
+        for key, ids in keys.items():
+            automaton.add_word(key, (len(key), tuple(ids)))
+        if keys:
+            automaton.make_automaton()
+        self._automaton = automaton if keys else None
+
+    # ---------------------------------------------------------------- scanning
+    def scan(self, text: str, published: Optional[dt.date] = None) -> list[Finding]:
+        """All findings in ``text``, sorted by position. ``published`` is the
+        publication date for date-aware rules (default: today)."""
+        if not text:
+            return []
+        if published is None:
+            published = dt.date.today()
+        elif isinstance(published, dt.datetime):
+            published = published.date()
+        candidates: list[_Candidate] = []
+        allowed: list[tuple[int, int, tuple[str, ...]]] = []
+        if self._automaton is not None:
+            self._match_literals(text, published, candidates, allowed)
+        for rule, prule in self._patterns:
+            if rule.effective and published < rule.effective:
+                continue
+            for start, end, suggestions in prule.finditer(text):
+                if context_allows(text, start, end, rule.context):
+                    candidates.append(_rule_candidate(rule, start, end, suggestions))
+        for rule, check in self._structures:
+            for start, end, suggestions, detail in check(text):
+                candidates.append(_rule_candidate(rule, start, end, suggestions, detail))
+        if not candidates:
+            return []
+        if allowed:
+            candidates = [c for c in candidates if not _is_allowed(c, allowed)]
+        return _to_findings(text, _resolve_overlaps(candidates))
+
+    def _match_literals(self, text, published, candidates, allowed) -> None:
+        norm = normalize(text, self._table)
+        boundary_cache: dict[tuple[int, int], bool] = {}
+        literals = self._literals
+        for last, (length, ids) in self._automaton.iter(norm.text):
+            s, e = last - length + 1, last + 1
+            start, end = norm.span(s, e)
+            spread = (end - start) != length
+            for i in ids:
+                if i < 0:
+                    allowed.append((start, end, self.allow[-1 - i].codes))
+                    continue
+                lit = literals[i]
+                if spread and lit.category != "sensitive":
+                    continue
+                if lit.effective is not None and published < lit.effective:
+                    continue
+                if lit.context is not None and not context_allows(text, start, end, lit.context):
+                    continue
+                if lit.boundary:
+                    ok = boundary_cache.get((s, e))
+                    if ok is None:
+                        ok = boundary_cache[(s, e)] = on_word_boundaries(norm.text, s, e)
+                    if not ok:
+                        continue
+                candidates.append(
+                    _Candidate(start, end, lit.code, lit.category, lit.severity, lit.suggestions, lit.message, lit.source)
+                )
+
+    # ---------------------------------------------------------------- misc
+    def rule(self, code: str) -> RuleInfo:
+        try:
+            return self.rules[code.upper()]
+        except KeyError:
+            raise KeyError(f"no rule {code!r}") from None
+
+    def active_rules(self) -> list[RuleInfo]:
+        return [info for info in self.rules.values() if self._active(info.rule)]
+
+    @property
+    def literal_count(self) -> int:
+        return len(self._literals)
+
+    def literal_keys(self) -> list[str]:
+        """The normalized literal keys the automaton holds (for benchmarks)."""
+        return sorted({normalize_key(lit.wrong, self._table) for lit in self._literals})
+
+
+# -------------------------------------------------------------------- helpers
+def _load_packs(packs: Iterable[PackLike]) -> list[Pack]:
+    out: list[Pack] = []
+    paths: list = []
+    for p in packs:
+        if isinstance(p, Pack):
+            out.append(p)
+        else:
+            paths.append(p)
+    out.extend(load_pack(p) for p in expand_pack_paths(paths))
+    return out
+
+
+def _load_allow(allow: Iterable[AllowLike]) -> list[AllowPhrase]:
+    out: list[AllowPhrase] = []
+    for a in allow:
+        if isinstance(a, AllowPhrase):
+            out.append(a)
+        elif isinstance(a, str):
+            if a.strip():
+                out.append(AllowPhrase(a.strip()))
+        else:
+            out.extend(load_allow_file(a))
+    return out
+
+
+def _compile_literal(rule: Rule, entry, wrong: str) -> _Literal:
+    ctx = rule.context.merged(entry.context) if rule.context else entry.context
+    return _Literal(
+        code=rule.code,
+        category=rule.category.value,
+        severity=(entry.severity or rule.severity).value,
+        wrong=wrong,
+        suggestions=tuple(entry.right),
+        message=entry.reason or rule.reason,
+        source=entry.source or rule.source,
+        effective=entry.effective or rule.effective,
+        boundary=rule.boundary if entry.boundary is None else entry.boundary,
+        context=None if ctx is None or ctx.is_empty() else ctx,
+    )
+
+
+def _rule_candidate(rule: Rule, start: int, end: int, suggestions, detail: str = "") -> _Candidate:
+    message = f"{rule.reason}：{detail}" if detail else rule.reason
+    return _Candidate(
+        start, end, rule.code, rule.category.value, rule.severity.value, list(suggestions), message, rule.source
+    )
+
+
+def _is_allowed(c: _Candidate, allowed) -> bool:
+    for start, end, codes in allowed:
+        if start <= c.start and c.end <= end and (not codes or code_selected(c.code, c.category, codes)):
+            return True
+    return False
+
+
+def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
+    """One finding per problem: where spans overlap, the most specific (longest)
+    span wins, then the higher-priority category, then the higher severity."""
+    kept: list[_Candidate] = []
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans
+    for c in sorted(candidates, key=_Candidate.sort_key):
+        i = bisect_right(taken, (c.start, float("inf")))
+        if i > 0 and taken[i - 1][1] > c.start:
+            continue
+        if i < len(taken) and taken[i][0] < c.end:
+            continue
+        taken.insert(i, (c.start, c.end))
+        kept.append(c)
+    kept.sort(key=lambda c: (c.start, c.end, c.code))
+    return kept
+
+
+def _to_findings(text: str, candidates: list[_Candidate]) -> list[Finding]:
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    out = []
+    for c in candidates:
+        line = bisect_right(newlines, c.start - 1)
+        line_start = newlines[line - 1] + 1 if line else 0
+        out.append(
+            Finding.model_construct(
+                code=c.code,
+                category=Category(c.category),
+                severity=Severity(c.severity),
+                start=c.start,
+                end=c.end,
+                line=line + 1,
+                column=c.start - line_start + 1,
+                text=text[c.start : c.end],
+                suggestions=list(c.suggestions),
+                message=c.message,
+                source=c.source,
+                confidence=1.0,
+                tier="confirmed",
+            )
+        )
+    return out

@@ -1,0 +1,108 @@
+"""Verification of literal hits: context conditions and word-boundary checks.
+
+jieba is imported and initialised lazily, on the first hit that needs a boundary
+check (its dictionary load costs about 1.5 s), and only a window of ±``WINDOW``
+characters around the hit is segmented: ±8 agreed with whole-text segmentation on
+every one of ~27,000 measured candidates, ±4 did not.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Optional
+
+import regex
+
+from ..rules.schema import Context
+
+WINDOW = 8
+SENTENCE_END = "。！？!?；;\n"
+_OPEN_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
+
+_HAN_RUN = regex.compile(r"\p{Han}*")
+
+_tokenizer = None
+_tokenizer_lock = threading.Lock()
+
+
+def tokenizer():
+    """The shared jieba tokenizer, created on first use (thread-safe)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _tokenizer_lock:
+            if _tokenizer is None:
+                import logging
+
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tk = jieba.Tokenizer()
+                tk.initialize()
+                _tokenizer = tk
+    return _tokenizer
+
+
+def on_word_boundaries(text: str, start: int, end: int, window: int = WINDOW) -> bool:
+    """True when ``text[start:end]`` begins and ends on token boundaries of a jieba
+    segmentation of the surrounding window (inner splits are allowed: a wrong form
+    that is not a word is usually split by the segmenter)."""
+    lo = max(0, start - window)
+    hi = min(len(text), end + window)
+    pos = lo
+    start_ok = start == lo
+    for token in tokenizer().cut(text[lo:hi]):
+        pos += len(token)
+        if pos == start:
+            start_ok = True
+        elif pos == end:
+            return start_ok
+        elif pos > end:
+            return False
+    return False
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(text.rfind(c, 0, start) for c in SENTENCE_END) + 1
+    his = [i for i in (text.find(c, end) for c in SENTENCE_END) if i >= 0]
+    return lo, min(his) if his else len(text)
+
+
+def is_quoted(text: str, start: int) -> bool:
+    """Whether ``start`` lies inside an open quotation or 书名号 in its paragraph."""
+    para_start = text.rfind("\n", 0, start) + 1
+    depth: dict[str, int] = {}
+    for ch in text[para_start:start]:
+        if ch in _OPEN_QUOTES:
+            depth[ch] = depth.get(ch, 0) + 1
+        else:
+            for o, c in _OPEN_QUOTES.items():
+                if ch == c and depth.get(o, 0) > 0:
+                    depth[o] -= 1
+    return any(v > 0 for v in depth.values())
+
+
+def context_allows(text: str, start: int, end: int, ctx: Optional[Context]) -> bool:
+    """Apply a rule's context conditions to a hit at ``text[start:end]``."""
+    if ctx is None:
+        return True
+    for before in ctx.not_after:
+        if text[max(0, start - len(before)) : start] == before:
+            return False
+        if ctx.not_after_within:
+            lo = max(0, start - len(before) - ctx.not_after_within)
+            at = text.rfind(before, lo, start)
+            if at >= 0 and _HAN_RUN.fullmatch(text, at + len(before), start):
+                return False
+    for after in ctx.not_before:
+        if text[end : end + len(after)] == after:
+            return False
+    if ctx.not_in_sentence or ctx.in_sentence:
+        lo, hi = sentence_bounds(text, start, end)
+        sentence = text[lo:hi]
+        if any(w in sentence for w in ctx.not_in_sentence):
+            return False
+        if ctx.in_sentence and not any(w in sentence for w in ctx.in_sentence):
+            return False
+    if ctx.not_quoted and is_quoted(text, start):
+        return False
+    return True

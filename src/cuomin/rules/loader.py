@@ -1,0 +1,150 @@
+"""Finding and loading rule packs and allow-lists.
+
+Errors are :class:`PackError` with a message that names the file and, where it can,
+the rule and entry, so a person editing a pack knows exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Optional, Union
+
+from pydantic import ValidationError
+
+from ..encoding import decode_bytes
+from .schema import Pack
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class PackError(ValueError):
+    """A rule pack or allow-list that cannot be used."""
+
+
+def default_pack_dir() -> Path:
+    """The shipped ``wordlists/``: inside the installed package, or the source tree's."""
+    try:
+        shipped = Path(str(resources.files("cuomin") / "wordlists"))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover
+        shipped = None
+    if shipped is not None and shipped.is_dir():
+        return shipped
+    source_tree = Path(__file__).resolve().parents[3] / "wordlists"
+    if source_tree.is_dir():
+        return source_tree
+    raise PackError("the default rule packs (wordlists/) are missing from this installation")
+
+
+def default_pack_paths() -> list[Path]:
+    return sorted(default_pack_dir().glob("*.toml"))
+
+
+def _describe_location(data: dict, loc: tuple) -> str:
+    """Turn a pydantic error location into 'rule POL001, entry 3 (中华人名共和国)'."""
+    parts: list[str] = []
+    node = data
+    for i, key in enumerate(loc):
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if loc[i - 1 : i] == ("rules",) and isinstance(node, dict):
+            parts.append(f"rule {node.get('code', f'#{key + 1}')}")
+        elif loc[i - 1 : i] == ("entries",) and isinstance(node, dict):
+            wrong = node.get("wrong")
+            wrong = wrong[0] if isinstance(wrong, list) and wrong else wrong
+            parts.append(f"entry {key + 1} ({wrong})")
+        elif isinstance(key, str) and key not in ("rules", "entries"):
+            parts.append(key)
+    return ", ".join(parts) or "pack"
+
+
+def parse_pack(text: str, path: str = "<string>") -> Pack:
+    """Parse and validate pack text (TOML). Raises :class:`PackError`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        pack = Pack.model_validate({**data, "path": str(path)})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = _describe_location(data, tuple(first["loc"]))
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise PackError(f"{path}: {where}: {first['msg']}{more}") from None
+    return pack
+
+
+@lru_cache(maxsize=256)
+def _load_pack_cached(path: str, mtime_ns: int, size: int) -> Pack:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{path}: rule packs must be UTF-8 ({exc})") from exc
+    return parse_pack(text, path)
+
+
+def load_pack(path: PathLike) -> Pack:
+    """Load one pack file (parsed packs are cached per path and modification time)."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise PackError(f"{p}: cannot read rule pack: {exc.strerror}") from None
+    if p.is_dir():
+        raise PackError(f"{p}: is a directory; give the pack files (*.toml) inside it")
+    return _load_pack_cached(str(p), st.st_mtime_ns, st.st_size)
+
+
+def expand_pack_paths(paths: Iterable[PathLike]) -> list[Path]:
+    """Files stay as they are; a directory stands for the ``*.toml`` files in it."""
+    out: list[Path] = []
+    for path in paths:
+        p = Path(path)
+        out.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
+    return out
+
+
+@dataclass(frozen=True)
+class AllowPhrase:
+    """A phrase that is never reported; ``codes`` limits it to codes/prefixes/categories."""
+
+    phrase: str
+    codes: tuple[str, ...] = ()
+
+
+def parse_allow_line(line: str) -> Optional[AllowPhrase]:
+    """``phrase`` or ``[CODE,CODE] phrase``; blank lines and ``#`` comments are skipped."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    codes: tuple[str, ...] = ()
+    if line.startswith("["):
+        close = line.find("]")
+        if close > 0:
+            codes = tuple(c.strip() for c in line[1:close].split(",") if c.strip())
+            line = line[close + 1 :].strip()
+    return AllowPhrase(line, codes) if line else None
+
+
+def load_allow_file(path: PathLike) -> list[AllowPhrase]:
+    p = Path(path)
+    try:
+        text = p.read_bytes()
+    except OSError as exc:
+        raise PackError(f"{p}: cannot read allow-list: {exc.strerror}") from None
+    try:
+        decoded = decode_bytes(text, name=str(p))
+    except ValueError as exc:
+        raise PackError(str(exc)) from None
+    return [a for a in (parse_allow_line(line) for line in decoded.splitlines()) if a]

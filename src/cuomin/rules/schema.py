@@ -1,0 +1,198 @@
+"""The rule-pack schema (docs/rule-packs.md), validated with pydantic.
+
+A pack is a TOML file with an optional ``[pack]`` table and a list of ``[[rules]]``.
+A rule has a stable ``code`` and is one of three kinds:
+
+* ``literal`` (default): ``entries``, each a wrong form (or several) and suggestion(s);
+* ``pattern``: a ``regex`` pattern, an optional named ``validator`` and a fix;
+* ``structure``: a named structural ``check`` over paragraphs (paired brackets …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..models import Category, Severity
+
+CODE_RE = r"^[A-Z]{2,5}[0-9]{3,4}$"
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+class Example(BaseModel):
+    """An example text; ``date`` is the publication date it is checked with."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1)
+    date: Optional[dt.date] = None
+
+    @classmethod
+    def coerce(cls, value):
+        return cls(text=value) if isinstance(value, str) else value
+
+
+class Context(BaseModel):
+    """Context conditions that veto (or require) a hit.
+
+    * ``not_after``: skip when the text right before the hit ends with one of these
+      (e.g. ``原`` for 原国土资源部); with ``not_after_within = N`` up to N Chinese
+      characters may stand between (原某某县环保局).
+    * ``not_before``: skip when the text right after the hit starts with one of these.
+    * ``not_in_sentence``: skip when the sentence holding the hit contains one of these
+      (e.g. 不再保留, 组建 for a sentence that describes the reform itself).
+    * ``in_sentence``: report only when the sentence contains one of these.
+    * ``not_quoted``: skip when the hit stands inside “”, ‘’, 「」 or 《》.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    not_after: list[str] = Field(default_factory=list)
+    not_after_within: int = Field(default=0, ge=0, le=20)
+    not_before: list[str] = Field(default_factory=list)
+    not_in_sentence: list[str] = Field(default_factory=list)
+    in_sentence: list[str] = Field(default_factory=list)
+    not_quoted: bool = False
+
+    @field_validator("not_after", "not_before", "not_in_sentence", "in_sentence", mode="before")
+    @classmethod
+    def _listify(cls, v):
+        return _as_list(v)
+
+    def merged(self, other: Optional["Context"]) -> "Context":
+        if other is None:
+            return self
+        return Context(
+            not_after=[*self.not_after, *other.not_after],
+            not_after_within=max(self.not_after_within, other.not_after_within),
+            not_before=[*self.not_before, *other.not_before],
+            not_in_sentence=[*self.not_in_sentence, *other.not_in_sentence],
+            in_sentence=[*self.in_sentence, *other.in_sentence],
+            not_quoted=self.not_quoted or other.not_quoted,
+        )
+
+    def is_empty(self) -> bool:
+        return not (self.not_after or self.not_before or self.not_in_sentence or self.in_sentence or self.not_quoted)
+
+
+class _Examples(BaseModel):
+    match: list[Example] = Field(default_factory=list)
+    nomatch: list[Example] = Field(default_factory=list)
+
+    @field_validator("match", "nomatch", mode="before")
+    @classmethod
+    def _coerce_examples(cls, v):
+        return [Example.coerce(x) for x in _as_list(v)]
+
+
+class Entry(_Examples):
+    """One literal entry: wrong form(s) and the suggestion(s) that replace them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    wrong: list[str] = Field(min_length=1)
+    right: list[str] = Field(default_factory=list)
+    reason: Optional[str] = None
+    source: Optional[str] = None
+    severity: Optional[Severity] = None
+    effective: Optional[dt.date] = None
+    boundary: Optional[bool] = None
+    context: Optional[Context] = None
+    tag: Optional[str] = None
+
+    @field_validator("wrong", "right", mode="before")
+    @classmethod
+    def _listify(cls, v):
+        return _as_list(v)
+
+    @field_validator("wrong")
+    @classmethod
+    def _non_blank(cls, v):
+        for w in v:
+            if not w.strip():
+                raise ValueError("wrong forms must not be blank")
+        return v
+
+
+class Rule(_Examples):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=CODE_RE)
+    name: str = ""
+    kind: Literal["literal", "pattern", "structure"] = "literal"
+    category: Category
+    severity: Severity
+    reason: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    tag: Optional[str] = None
+    effective: Optional[dt.date] = None
+    boundary: bool = False
+    context: Optional[Context] = None
+    # literal
+    entries: list[Entry] = Field(default_factory=list)
+    # pattern
+    pattern: Optional[str] = None
+    validator: Optional[str] = None
+    fix: Optional[str] = None
+    replace: Optional[str] = None
+    # structure
+    check: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _kind_fields(self):
+        if self.kind == "literal":
+            if not self.entries:
+                raise ValueError(f"literal rule {self.code} has no entries")
+            if self.pattern or self.check:
+                raise ValueError(f"literal rule {self.code} must not set pattern/check")
+        elif self.kind == "pattern":
+            if not self.pattern:
+                raise ValueError(f"pattern rule {self.code} needs a pattern")
+            if self.entries or self.check:
+                raise ValueError(f"pattern rule {self.code} must not set entries/check")
+        else:
+            if not self.check:
+                raise ValueError(f"structure rule {self.code} needs a check")
+            if self.entries or self.pattern:
+                raise ValueError(f"structure rule {self.code} must not set entries/pattern")
+        return self
+
+    def title(self) -> str:
+        return self.name or self.reason
+
+
+class PackInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = ""
+    description: str = ""
+    version: str = ""
+
+
+class Pack(BaseModel):
+    """A parsed rule pack; ``path`` is where it came from (for messages)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pack: PackInfo = Field(default_factory=PackInfo)
+    rules: list[Rule] = Field(default_factory=list)
+    path: str = ""
+
+    @model_validator(mode="after")
+    def _unique_codes(self):
+        seen: set[str] = set()
+        for r in self.rules:
+            if r.code in seen:
+                raise ValueError(f"duplicate rule code {r.code}")
+            seen.add(r.code)
+        return self
+
