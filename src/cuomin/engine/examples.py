@@ -11,7 +11,6 @@ from typing import Iterator, Optional
 
 from ..rules.loader import PackError
 from ..rules.schema import Example, Pack
-from .normalize import normalize_key
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,8 @@ def example_failures(pack: Pack) -> Iterator[ExampleFailure]:
     for rule, entry, ex, expected in iter_examples(pack):
         hits = [f for f in scanner.scan(ex.text, published=ex.date) if f.code == rule.code]
         if entry is not None and expected:
-            forms = {normalize_key(w) for w in entry.wrong}
-            hits = [f for f in hits if normalize_key(f.text) in forms]
+            forms = {scanner.normalize_key(w) for w in entry.wrong}
+            hits = [f for f in hits if scanner.normalize_key(f.text) in forms]
         if bool(hits) != expected:
             yield ExampleFailure(pack.path, rule.code, entry.wrong[0] if entry else None, ex, expected)
 

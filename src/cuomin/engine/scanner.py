@@ -26,7 +26,7 @@ from ..rules.loader import (
     load_pack,
 )
 from ..rules.schema import Context, Pack, Rule
-from .normalize import BASE_TABLE, normalize, normalize_key
+from .normalize import BASE_TABLE, make_fold_table, normalize, normalize_key
 from .patterns import PatternRule, compile_pattern_rule
 from .structure import CHECKS
 from .verify import context_allows, on_word_boundaries
@@ -142,7 +142,10 @@ class Scanner:
                         f"{pack.path}: rule {rule.code} is already defined in {self.rules[rule.code].pack}"
                     )
                 self.rules[rule.code] = RuleInfo(rule, pack.path)
-        self._table = BASE_TABLE
+        charmap: dict[str, str] = {}
+        for pack in loaded:
+            charmap.update(pack.charmap)
+        self._table = make_fold_table(charmap) if charmap else BASE_TABLE
         self._build()
 
     # ---------------------------------------------------------------- building
@@ -256,6 +259,10 @@ class Scanner:
     @property
     def literal_count(self) -> int:
         return len(self._literals)
+
+    def normalize_key(self, text: str) -> str:
+        """``text`` as the matcher sees it (folded, interference removed)."""
+        return normalize_key(text, self._table)
 
     def literal_keys(self) -> list[str]:
         """The normalized literal keys the automaton holds (for benchmarks)."""

@@ -184,8 +184,19 @@ class Pack(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pack: PackInfo = Field(default_factory=PackInfo)
+    #: 1:1 character folds applied before matching (e.g. traditional → simplified
+    #: forms, 門 = "门"), merged over all loaded packs.
+    charmap: dict[str, str] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
     path: str = ""
+
+    @field_validator("charmap")
+    @classmethod
+    def _single_chars(cls, v):
+        for src, dst in v.items():
+            if len(src) != 1 or len(dst) != 1:
+                raise ValueError(f"charmap entries map one character to one character: {src!r} = {dst!r}")
+        return v
 
     @model_validator(mode="after")
     def _unique_codes(self):

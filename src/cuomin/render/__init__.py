@@ -1,0 +1,1 @@
+"""Rendering check results for people and for tools."""

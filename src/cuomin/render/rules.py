@@ -1,0 +1,97 @@
+"""Rendering the rule registry for ``cuomin rules``."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+from ..engine.scanner import RuleInfo, Scanner
+from ..models import CATEGORY_LABELS
+
+
+def _pad(s: str, width: int) -> str:
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    return s + " " * max(0, width - w)
+
+
+def rule_record(info: RuleInfo) -> dict:
+    r = info.rule
+    return {
+        "code": r.code,
+        "name": r.title(),
+        "kind": r.kind,
+        "category": r.category.value,
+        "severity": r.severity.value,
+        "entries": info.entry_count,
+        "tag": r.tag,
+        "source": r.source,
+        "pack": Path(info.pack).name,
+    }
+
+
+def render_rules(scanner: Scanner, fmt: str = "text") -> Iterable[str]:
+    infos = scanner.active_rules()
+    if fmt == "json":
+        yield json.dumps([rule_record(i) for i in infos], ensure_ascii=False, indent=2)
+        return
+    yield f"{'code':8} {'category':12} {'severity':8} {'entries':>7}  {_pad('name', 28)} source"
+    per_category: Counter = Counter()
+    for info in infos:
+        rec = rule_record(info)
+        per_category[rec["category"]] += rec["entries"]
+        source = rec["source"] if len(rec["source"]) <= 48 else rec["source"][:47] + "…"
+        yield (
+            f"{rec['code']:8} {rec['category']:12} {rec['severity']:8} {rec['entries']:7}  "
+            f"{_pad(rec['name'], 28)} {source}"
+        )
+    yield ""
+    yield "entries per category: " + ", ".join(
+        f"{cat} {CATEGORY_LABELS[cat]} {n}" for cat, n in sorted(per_category.items())
+    )
+    yield f"{len(infos)} rules, {sum(per_category.values())} entries"
+
+
+def render_rule(info: RuleInfo) -> Iterable[str]:
+    r = info.rule
+    yield f"{r.code}  {r.title()}"
+    yield f"  category: {r.category.value} ({CATEGORY_LABELS[r.category.value]})   severity: {r.severity.value}   kind: {r.kind}"
+    yield f"  reason:   {r.reason}"
+    yield f"  source:   {r.source}"
+    if r.tag:
+        yield f"  tag:      {r.tag}"
+    if r.effective:
+        yield f"  effective: {r.effective} (not reported in documents dated earlier)"
+    if r.boundary:
+        yield "  boundary: hits must align with word boundaries (jieba)"
+    if r.context and not r.context.is_empty():
+        yield f"  context:  {r.context.model_dump(exclude_defaults=True)}"
+    if r.pattern:
+        yield f"  pattern:  {r.pattern}"
+    if r.validator:
+        yield f"  validator: {r.validator}"
+    if r.check:
+        yield f"  check:    {r.check}"
+    yield f"  pack:     {info.pack}"
+    for ex in r.match:
+        yield f"  ✗ {ex.text}" + (f"  ({ex.date})" if ex.date else "")
+    for ex in r.nomatch:
+        yield f"  ✓ {ex.text}" + (f"  ({ex.date})" if ex.date else "")
+    if r.entries:
+        yield f"  entries ({info.entry_count} wrong forms):"
+    for e in r.entries:
+        right = "、".join(e.right) if e.right else "—"
+        extra = []
+        if e.effective:
+            extra.append(f"effective {e.effective}")
+        if e.boundary:
+            extra.append("boundary")
+        if e.reason:
+            extra.append(e.reason)
+        yield f"    {'、'.join(e.wrong)} → {right}" + (f"  [{'; '.join(extra)}]" if extra else "")
+        for ex in e.match:
+            yield f"      ✗ {ex.text}" + (f"  ({ex.date})" if ex.date else "")
+        for ex in e.nomatch:
+            yield f"      ✓ {ex.text}" + (f"  ({ex.date})" if ex.date else "")

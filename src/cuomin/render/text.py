@@ -1,0 +1,67 @@
+"""Human-readable output: ``path:line:col: CODE message → suggestion`` and the line
+with the span marked underneath (display width aware: Chinese characters take two
+terminal columns)."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Iterable
+
+import click
+
+from ..check import CheckResult, severity_counts
+from ..models import Finding
+
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+CONTEXT = 30  # characters of the line shown on each side of a long line's span
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _suggestion_text(f: Finding) -> str:
+    if not f.suggestions:
+        return ""
+    shown = "、".join(s if s else "（删除）" for s in f.suggestions)
+    return f" → {shown}"
+
+
+def finding_header(name: str, f: Finding, colour: bool) -> str:
+    code = click.style(f.code, fg=SEVERITY_COLOURS[f.severity.value], bold=True) if colour else f.code
+    return f"{name}:{f.line}:{f.column}: {code} {f.message}{_suggestion_text(f)}"
+
+
+def marked_line(text: str, f: Finding, colour: bool) -> list[str]:
+    line_start = text.rfind("\n", 0, f.start) + 1
+    line_end = text.find("\n", f.start)
+    line_end = len(text) if line_end < 0 else line_end
+    lo = max(line_start, f.start - CONTEXT)
+    hi = min(line_end, max(f.end, f.start + 1) + CONTEXT)
+    before, span, after = text[lo : f.start], text[f.start : min(f.end, hi)], text[min(f.end, hi) : hi]
+    prefix = "…" if lo > line_start else ""
+    suffix = "…" if hi < line_end else ""
+    shown_span = click.style(span, fg=SEVERITY_COLOURS[f.severity.value], underline=True) if colour else span
+    line = f"    {prefix}{before}{shown_span}{after}{suffix}".replace("\t", " ")
+    marker = " " * (4 + _width(prefix + before)) + "^" * max(1, _width(span))
+    return [line, marker]
+
+
+def render_text(results: Iterable[CheckResult], colour: bool = False, show_lines: bool = True) -> Iterable[str]:
+    total = []
+    files = 0
+    for r in results:
+        files += 1
+        if r.error:
+            continue
+        for f in r.findings:
+            total.append(f)
+            yield finding_header(r.name, f, colour)
+            if show_lines:
+                yield from marked_line(r.text, f, colour)
+    counts = severity_counts(total)
+    if total:
+        detail = "，".join(f"{label} {counts[k]}" for k, label in (("error", "错误"), ("warning", "警告"), ("info", "提示")) if counts[k])
+        yield f"共发现 {len(total)} 处问题（{detail}），检查 {files} 个输入。"
+    else:
+        yield f"未发现问题，检查 {files} 个输入。"
