@@ -17,6 +17,7 @@ _BRACKET_CHARS = regex.compile("[" + regex.escape("".join(PAIRS) + "".join(CLOSE
 _LATIN_NEIGHBOUR = regex.compile(r"[A-Za-z]")
 
 Hit = tuple[int, int, list, str]
+QUOTE_SPAN = 3  # paragraphs a quotation may run over before its opener counts as unclosed
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -29,23 +30,46 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
 def unpaired_brackets(text: str) -> Iterator[Hit]:
     """Brackets, quotes and 书名号 that are not closed (or opened) within their paragraph.
 
-    A paragraph that opens with “ and leaves it open while the next paragraph also
-    opens with “ follows the multi-paragraph quotation convention (GB/T 15834-2011
-    §4.1.3.2) and is not reported. A ’ between Latin letters is an apostrophe.
+    Quotations may run over line breaks: an unclosed “ (or ‘) pairs with an unopened
+    ” (’) in one of the next ``QUOTE_SPAN`` non-empty paragraphs. The
+    multi-paragraph quotation convention (GB/T 15834-2011 §4.1.3.2: every paragraph of
+    a quotation opens with “, only the last one closes) is respected: an unclosed “ at
+    the start of a paragraph, or followed by a paragraph that opens with “, is not
+    reported. A ’ between Latin letters (don’t) or before a digit (’98) is an apostrophe.
     """
     positions = [m.start() for m in _BRACKET_CHARS.finditer(text)]
     if not positions:
         return
-    paragraphs = list(_paragraphs(text))
+    paragraphs = [(s, e) for s, e in _paragraphs(text) if e > s]
     starts = [s for s, _ in paragraphs]
     by_paragraph: dict[int, list[int]] = {}
     for pos in positions:
         by_paragraph.setdefault(bisect_right(starts, pos) - 1, []).append(pos)
-    for p_index, p_positions in by_paragraph.items():
-        yield from _pair_paragraph(text, p_positions, paragraphs, p_index)
+    problems: list[int] = []
+    carried: list[tuple[int, int]] = []  # (position, paragraph) of unclosed quote openers
+    for index, (start, _end) in enumerate(paragraphs):
+        unclosed, unopened = _pair(text, by_paragraph.get(index, []))
+        for pos in unopened:
+            opener = CLOSERS[text[pos]]
+            match = next((c for c in reversed(carried) if text[c[0]] == opener), None)
+            if match is None:
+                problems.append(pos)
+            else:
+                carried.remove(match)
+        expired = [c for c in carried if c[1] < index - QUOTE_SPAN + 1]
+        carried = [c for c in carried if c not in expired]
+        problems.extend(p for p, i in expired if not _continued_quotation(text, p, paragraphs, i))
+        carried.extend((p, index) for p in unclosed if text[p] in "“‘")
+        problems.extend(p for p in unclosed if text[p] not in "“‘")
+    problems.extend(p for p, i in carried if not _continued_quotation(text, p, paragraphs, i))
+    for pos in sorted(problems):
+        ch = text[pos]
+        other = PAIRS.get(ch) or CLOSERS[ch]
+        yield pos, pos + 1, [], f"「{ch}」缺少配对的「{other}」"
 
 
-def _pair_paragraph(text: str, positions: list[int], paragraphs, p_index: int) -> Iterator[Hit]:
+def _pair(text: str, positions: list[int]) -> tuple[list[int], list[int]]:
+    """Pair the bracket characters of one paragraph: (unclosed openers, unopened closers)."""
     stack: list[int] = []
     unclosed: list[int] = []
     unopened: list[int] = []
@@ -64,22 +88,19 @@ def _pair_paragraph(text: str, positions: list[int], paragraphs, p_index: int) -
             stack.pop()
         else:
             unopened.append(pos)
-    unclosed.extend(stack)
-    start, _ = paragraphs[p_index]
-    following = next((s for s, e in paragraphs[p_index + 1 :] if e > s), None)
-    for pos in sorted(unclosed + unopened):
-        ch = text[pos]
-        if ch in PAIRS:
-            if (
-                ch == "“"
-                and pos == _first_non_space(text, start)
-                and following is not None
-                and text[_first_non_space(text, following)] == "“"
-            ):
-                continue  # multi-paragraph quotation
-            yield pos, pos + 1, [], f"「{ch}」缺少配对的「{PAIRS[ch]}」"
-        else:
-            yield pos, pos + 1, [], f"「{ch}」缺少配对的「{CLOSERS[ch]}」"
+    return unclosed + stack, unopened
+
+
+def _continued_quotation(text: str, pos: int, paragraphs, index: int) -> bool:
+    """An unclosed “ that follows the multi-paragraph quotation convention."""
+    if text[pos] != "“":
+        return False
+    start = paragraphs[index][0]
+    if pos == _first_non_space(text, start):
+        return True
+    if index + 1 < len(paragraphs):
+        return text[_first_non_space(text, paragraphs[index + 1][0])] == "“"
+    return False
 
 
 def _first_non_space(text: str, start: int) -> int:
@@ -90,11 +111,10 @@ def _first_non_space(text: str, start: int) -> int:
 
 
 def _is_apostrophe(text: str, pos: int) -> bool:
-    return (
-        0 < pos < len(text) - 1
-        and _LATIN_NEIGHBOUR.match(text[pos - 1]) is not None
-        and _LATIN_NEIGHBOUR.match(text[pos + 1]) is not None
-    )
+    after = text[pos + 1 : pos + 2]
+    if after and (after.isdigit()):
+        return True
+    return 0 < pos and _LATIN_NEIGHBOUR.match(text[pos - 1]) is not None and _LATIN_NEIGHBOUR.match(after) is not None
 
 
 CHECKS: dict[str, Callable[[str], Iterator[Hit]]] = {
