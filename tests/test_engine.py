@@ -212,3 +212,9 @@ def test_duplicate_code_across_packs_is_refused(tmp_path):
 def test_missing_pack_file():
     with pytest.raises(PackError, match="cannot read"):
         Scanner(packs=["/nonexistent/pack.toml"])
+
+
+def test_sentence_context_leaves_out_the_hit_itself(s):
+    assert found(s, "低价出售毒品")[0][0] == "TST005"  # 毒品 inside the hit does not veto it
+    assert found(s, "禁毒宣传：严禁出售毒品") == []
+    assert found(s, "禁毒宣传。低价出售毒品")[0][0] == "TST005"  # another sentence

@@ -98,7 +98,8 @@ def context_allows(text: str, start: int, end: int, ctx: Optional[Context]) -> b
             return False
     if ctx.not_in_sentence or ctx.in_sentence:
         lo, hi = sentence_bounds(text, start, end)
-        sentence = text[lo:hi]
+        # the hit itself is left out: a trigger word it contains does not count
+        sentence = text[lo:start] + "\x00" + text[end:hi]
         if any(w in sentence for w in ctx.not_in_sentence):
             return False
         if ctx.in_sentence and not any(w in sentence for w in ctx.in_sentence):

@@ -49,8 +49,9 @@ class Context(BaseModel):
       characters may stand between (原某某县环保局).
     * ``not_before``: skip when the text right after the hit starts with one of these.
     * ``not_in_sentence``: skip when the sentence holding the hit contains one of these
-      (e.g. 不再保留, 组建 for a sentence that describes the reform itself).
-    * ``in_sentence``: report only when the sentence contains one of these.
+      (e.g. 不再保留, 组建 for a sentence that describes the reform itself). The hit's
+      own text does not count.
+    * ``in_sentence``: report only when the rest of the sentence contains one of these.
     * ``not_quoted``: skip when the hit stands inside “”, ‘’, 「」 or 《》.
     """
 
