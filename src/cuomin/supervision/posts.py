@@ -1,0 +1,360 @@
+"""Reading posts and articles from JSONL, CSV and XLSX into :class:`Post` models.
+
+Column names may be English (``id``, ``account``, ``text`` …) or the Chinese
+headers that supervision platforms and spreadsheets use (账号名称, 正文, 发布时间 …).
+
+Reading streams: one row at a time, so memory does not grow with the input. A row
+that cannot be used (bad JSON, no text, a date that is not a date) is reported to
+``on_problem`` with its file and row, counted, and skipped; the rest of the file is
+still read. A file that cannot be read at all is reported once and skipped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from pydantic import BaseModel, ConfigDict
+
+from ..encoding import DecodeError, decode_bytes
+
+
+class Post(BaseModel):
+    """One post or article. ``file``/``row`` say where it was read from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    account: str = ""
+    owner: str = ""
+    account_type: str = ""
+    title: str = ""
+    text: str = ""
+    published_at: Optional[dt.date] = None
+    url: str = ""
+    column: str = ""
+    unit: str = ""
+    file: str = ""
+    row: int = 0
+
+
+#: Field → accepted column names (compared after stripping spaces and lower-casing).
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "post_id", "编号", "文章id", "信息id", "稿件id", "序号"),
+    "account": ("account", "account_name", "账号名称", "账号", "公众号名称", "新媒体名称", "网站名称"),
+    "owner": ("owner", "开设主体", "主办单位", "运营主体", "主管单位"),
+    "account_type": ("account_type", "type", "账号类型", "平台", "平台类型"),
+    "title": ("title", "标题", "文章标题", "信息标题"),
+    "text": ("text", "content", "body", "正文", "内容", "文章内容", "正文内容"),
+    "published_at": ("published_at", "date", "published", "发布时间", "发布日期", "日期"),
+    "url": ("url", "link", "链接", "网址", "原文链接"),
+    "column": ("column", "栏目", "栏目名称"),
+    "unit": ("unit", "department", "单位", "部门", "单位/部门", "部门/单位"),
+}
+_ALIAS_TO_FIELD = {_alias: field for field, names in FIELD_ALIASES.items() for _alias in names}
+
+
+def _key(name) -> str:
+    return re.sub(r"\s+", "", str(name)).lstrip("\ufeff").lower()
+
+
+def header_map(headers: Iterable) -> dict[int, str]:
+    """Column index → field, for the headers we recognise (the first of each wins)."""
+    out: dict[int, str] = {}
+    seen: set[str] = set()
+    for i, name in enumerate(headers):
+        if name is None:
+            continue
+        field = _ALIAS_TO_FIELD.get(_key(name))
+        if field and field not in seen:
+            out[i] = field
+            seen.add(field)
+    return out
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row (or a whole file, ``row`` = 0) that was skipped, and why."""
+
+    file: str
+    row: int
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.row}" if self.row else self.file
+        tail = "; row skipped" if self.row else ""
+        return f"{where}: {self.reason}{tail}"
+
+
+class RowError(ValueError):
+    pass
+
+
+# ------------------------------------------------------------------ dates
+_DATE_RE = re.compile(
+    r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]+\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}(?:\.\d+)?)?秒?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
+)
+_COMPACT_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(value) -> Optional[dt.date]:
+    """A publication date from the forms found in exports: 2023-09-28, 2023/9/28,
+    2023.9.28, 2023年9月28日, with an optional time; datetime objects; Excel serial
+    day numbers. ``None``/blank → ``None``; anything else raises :class:`RowError`."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel serial day number
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise RowError(f"published_at {value!r} is not a date")
+    s = str(value).strip()
+    if not s:
+        return None
+    m = _DATE_RE.match(s) or _COMPACT_RE.match(s)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    raise RowError(f"published_at {s!r} is not a date (expected e.g. 2023-09-28 or 2023年9月28日)")
+
+
+# ------------------------------------------------------------------ rows → posts
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value).strip() if not isinstance(value, str) else value.strip()
+
+
+def make_post(fields: dict, file: str, row: int, *, require_text: bool = True) -> Post:
+    """A :class:`Post` from field → raw value; raises :class:`RowError` when unusable."""
+    text = fields.get("text")
+    text = "" if text is None else (text if isinstance(text, str) else _text(text))
+    published = parse_date(fields.get("published_at"))
+    values = {k: _text(fields.get(k)) for k in ("id", "account", "owner", "account_type", "title", "url", "column", "unit")}
+    if require_text and not text.strip():
+        raise RowError("missing text (正文/内容)")
+    if not require_text and not (values["column"] or values["account"]):
+        raise RowError("neither a column (栏目) nor an account (账号名称)")
+    if not values["id"]:
+        values["id"] = values["url"] or _derived_id(values, published, file, row)
+    return Post(text=text, published_at=published, file=file, row=row, **values)
+
+
+def _derived_id(values: dict, published: Optional[dt.date], file: str, row: int) -> str:
+    """An id for a row that has neither id nor url: from account, title and date (so
+    it survives edits to the text), else from the file and row."""
+    if values["title"]:
+        basis = "|".join([values["account"], values["unit"], values["title"], str(published or "")])
+        return "h" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
+    return f"{Path(file).name}:{row}"
+
+
+# ------------------------------------------------------------------ readers
+ProblemHandler = Callable[[RowProblem], None]
+
+
+class PostReader:
+    """Iterate the posts of some files; ``problems`` counts what was skipped.
+
+    >>> reader = PostReader(["posts.jsonl"])            # doctest: +SKIP
+    >>> for post in reader: ...                         # doctest: +SKIP
+    >>> reader.skipped_rows, reader.unreadable_files    # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        paths: Iterable,
+        *,
+        require_text: bool = True,
+        encoding: Optional[str] = None,
+        on_problem: Optional[ProblemHandler] = None,
+    ):
+        self.paths = [Path(p) for p in paths]
+        self.require_text = require_text
+        self.encoding = encoding
+        self.on_problem = on_problem
+        self.rows_read = 0
+        self.skipped_rows = 0
+        self.unreadable_files = 0
+        self.problems: list[RowProblem] = []  # kept up to MAX_KEPT, all are counted
+
+    MAX_KEPT = 1000
+
+    def _problem(self, problem: RowProblem) -> None:
+        if problem.row:
+            self.skipped_rows += 1
+        else:
+            self.unreadable_files += 1
+        if len(self.problems) < self.MAX_KEPT:
+            self.problems.append(problem)
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+    def __iter__(self) -> Iterator[Post]:
+        for path in self.paths:
+            yield from self.read_file(path)
+
+    def read_file(self, path: Path) -> Iterator[Post]:
+        name = str(path)
+        suffix = path.suffix.lower()
+        reader = {".jsonl": self._jsonl, ".ndjson": self._jsonl, ".json": self._jsonl, ".csv": self._csv,
+                  ".tsv": self._csv, ".xlsx": self._xlsx, ".xlsm": self._xlsx}.get(suffix)
+        if reader is None:
+            self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected .jsonl, .csv or .xlsx"))
+            return
+        if not path.exists():
+            self._problem(RowProblem(name, 0, "no such file"))
+            return
+        if path.is_dir():
+            self._problem(RowProblem(name, 0, "is a directory"))
+            return
+        try:
+            for row, fields in reader(path):
+                if isinstance(fields, RowError):
+                    self._problem(RowProblem(name, row, str(fields)))
+                    continue
+                try:
+                    post = make_post(fields, name, row, require_text=self.require_text)
+                except RowError as exc:
+                    self._problem(RowProblem(name, row, str(exc)))
+                    continue
+                self.rows_read += 1
+                yield post
+        except _FileError as exc:
+            self._problem(RowProblem(name, 0, str(exc)))
+        except PermissionError:
+            self._problem(RowProblem(name, 0, "permission denied"))
+        except OSError as exc:
+            self._problem(RowProblem(name, 0, f"cannot read: {exc.strerror or exc}"))
+
+    # Each reader yields (row number, fields dict | RowError).
+    def _jsonl(self, path: Path):
+        with path.open("rb") as fh:
+            first = fh.read(4096)
+            fh.seek(0)
+            encoding = self.encoding or _sniff_encoding(first, path)
+            stream = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="")
+            line_no = 0
+            try:
+                for line_no, line in enumerate(stream, 1):
+                    line = line.strip().lstrip("\ufeff")
+                    if not line:
+                        continue
+                    if line_no == 1 and line.startswith("["):
+                        raise _FileError("a JSON array, not JSON Lines (one object per line)")
+                    try:
+                        obj = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        yield line_no, RowError(f"bad JSON ({exc.msg} at column {exc.colno})")
+                        continue
+                    if not isinstance(obj, dict):
+                        yield line_no, RowError("not a JSON object")
+                        continue
+                    keys = list(obj)
+                    yield line_no, {field: obj[keys[i]] for i, field in header_map(keys).items()}
+            except UnicodeDecodeError:
+                raise _FileError(f"not valid {encoding} text after line {line_no}; rest of file skipped") from None
+
+    def _csv(self, path: Path):
+        with path.open("rb") as fh:
+            first = fh.read(65536)
+            fh.seek(0)
+            encoding = self.encoding or _sniff_encoding(first, path)
+            stream = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="")
+            delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+            rows = csv.reader(stream, delimiter=delimiter)
+            row_no = 0
+            try:
+                columns = None
+                for row_no, row in enumerate(rows, 1):
+                    if columns is None:
+                        if not any(c.strip() for c in row):
+                            continue
+                        columns = self._check_header(row, path)
+                        continue
+                    if not any(c.strip() for c in row):
+                        continue
+                    yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
+            except UnicodeDecodeError:
+                raise _FileError(f"not valid {encoding} text after row {row_no}; rest of file skipped") from None
+            except csv.Error as exc:
+                raise _FileError(f"broken CSV at row {row_no + 1}: {exc}; rest of file skipped") from None
+
+    def _xlsx(self, path: Path):
+        try:
+            import openpyxl
+        except ImportError:  # pragma: no cover
+            raise _FileError("reading XLSX needs openpyxl (pip install openpyxl)") from None
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
+            raise _FileError(f"not a readable XLSX workbook ({type(exc).__name__})") from None
+        try:
+            ws = wb.worksheets[0]
+            columns = None
+            for row_no, row in enumerate(ws.iter_rows(values_only=True), 1):
+                if not any(c not in (None, "") for c in row):
+                    continue
+                if columns is None:
+                    columns = self._check_header(row, path)
+                    continue
+                yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
+        finally:
+            wb.close()
+
+    def _check_header(self, row, path: Path) -> dict[int, str]:
+        columns = header_map(row)
+        fields = set(columns.values())
+        if self.require_text and "text" not in fields:
+            raise _FileError(
+                "no text column in the header (expected one of: " + ", ".join(FIELD_ALIASES["text"]) + ")"
+            )
+        if not self.require_text and not ({"column", "account"} & fields):
+            raise _FileError("no column (栏目) or account (账号名称) column in the header")
+        return columns
+
+
+class _FileError(Exception):
+    pass
+
+
+def _sniff_encoding(head: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030: judged on the head."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        decode_bytes(head[: len(head) - 4] if len(head) > 4 else head, name=str(path), encoding="gb18030")
+        return "gb18030"
+    except DecodeError:
+        raise _FileError("neither UTF-8 nor GB18030/GBK text; give the encoding with --encoding") from None
+
+
+def read_posts(paths: Iterable, **kwargs) -> Iterator[Post]:
+    """Shorthand: iterate the posts of ``paths`` (see :class:`PostReader`)."""
+    return iter(PostReader(paths, **kwargs))

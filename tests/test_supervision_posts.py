@@ -1,0 +1,131 @@
+"""Reading posts: JSONL, CSV, XLSX; English and Chinese headers; malformed rows
+reported with file and row, skipped and counted; dates in the forms exports use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from cuomin.supervision.posts import PostReader, RowError, parse_date
+
+
+def _jsonl(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_jsonl_english_and_chinese_keys(tmp_path):
+    path = _jsonl(tmp_path / "p.jsonl", [
+        json.dumps({"id": 1, "account": "清溪发布", "text": "正文一", "published_at": "2023-09-28"}, ensure_ascii=False),
+        json.dumps({"编号": "b", "账号名称": "清溪教育", "开设主体": "县教育局", "账号类型": "微信订阅号",
+                    "标题": "标题二", "正文": "正文二", "发布时间": "2023年9月1日 10:30", "栏目": "工作动态",
+                    "单位": "县教育局", "链接": "https://example.gov.cn/2"}, ensure_ascii=False),
+    ])
+    posts = list(PostReader([path]))
+    assert [(p.id, p.account, p.text, p.published_at, p.row) for p in posts] == [
+        ("1", "清溪发布", "正文一", dt.date(2023, 9, 28), 1),
+        ("b", "清溪教育", "正文二", dt.date(2023, 9, 1), 2),
+    ]
+    assert (posts[1].owner, posts[1].account_type, posts[1].title, posts[1].column, posts[1].unit, posts[1].url) == (
+        "县教育局", "微信订阅号", "标题二", "工作动态", "县教育局", "https://example.gov.cn/2")
+
+
+def test_malformed_rows_reported_skipped_counted(tmp_path):
+    path = _jsonl(tmp_path / "p.jsonl", [
+        '{"id": "1", "text": "好的"}',
+        '{"id": "2", "text": "坏的"',
+        '{"id": "3", "title": "没有正文"}',
+        '{"id": "4", "text": "日期不对", "published_at": "2023-09-31"}',
+        '[1, 2]',
+        '',
+        '{"id": "5", "text": "也好"}',
+    ])
+    seen = []
+    reader = PostReader([path], on_problem=seen.append)
+    assert [p.id for p in reader] == ["1", "5"]
+    assert reader.skipped_rows == 4 and reader.rows_read == 2 and reader.unreadable_files == 0
+    assert [str(p) for p in seen] == [
+        f"{path}:2: bad JSON (Expecting ',' delimiter at column 25); row skipped",
+        f"{path}:3: missing text (正文/内容); row skipped",
+        f"{path}:4: published_at '2023-09-31' is not a date (expected e.g. 2023-09-28 or 2023年9月28日); row skipped",
+        f"{path}:5: not a JSON object; row skipped",
+    ]
+
+
+def test_csv_chinese_headers_gbk(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes("账号名称,标题,内容,发布日期\n清溪发布,通知,精心布署,2023/9/5\n清溪发布,空,,2023/9/6\n".encode("gbk"))
+    reader = PostReader([path])
+    posts = list(reader)
+    assert [(p.account, p.text, p.published_at, p.row) for p in posts] == [("清溪发布", "精心布署", dt.date(2023, 9, 5), 2)]
+    assert reader.problems[0].row == 3 and reader.skipped_rows == 1
+    # no id and no url: an id derived from account, title and date, stable across reads
+    assert posts[0].id == list(PostReader([path]))[0].id and posts[0].id.startswith("h")
+
+
+def test_csv_without_text_column_is_a_file_problem(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("账号名称,标题\n清溪发布,通知\n", encoding="utf-8")
+    reader = PostReader([path])
+    assert list(reader) == []
+    assert reader.unreadable_files == 1 and "no text column" in str(reader.problems[0])
+
+
+def test_xlsx(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "账号名称", "账号类型", "标题", "正文", "发布时间"])
+    ws.append([1, "健康清溪", "新浪微博", "提示", "天燃气安全", dt.datetime(2023, 9, 1, 8, 30)])
+    ws.append([2, "健康清溪", "新浪微博", "提示", "坏日期", "昨天"])
+    ws.append([3, "健康清溪", "新浪微博", "提示", "Excel 日期序号", 45200])
+    path = tmp_path / "p.xlsx"
+    wb.save(path)
+    reader = PostReader([path])
+    posts = list(reader)
+    assert [(p.id, p.published_at, p.row) for p in posts] == [("1", dt.date(2023, 9, 1), 2),
+                                                              ("3", dt.date(2023, 10, 1), 4)]
+    assert reader.skipped_rows == 1 and reader.problems[0].row == 3
+
+
+def test_unreadable_files_do_not_stop_the_batch(tmp_path):
+    good = _jsonl(tmp_path / "good.jsonl", ['{"id": "1", "text": "好"}'])
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    reader = PostReader([tmp_path / "missing.jsonl", broken, tmp_path / "notes.txt", good])
+    assert [p.id for p in reader] == ["1"]
+    assert reader.unreadable_files == 3
+    assert [str(p) for p in reader.problems] == [
+        f"{tmp_path / 'missing.jsonl'}: no such file",
+        f"{broken}: not a readable XLSX workbook (BadZipFile)",
+        f"{tmp_path / 'notes.txt'}: unknown file type .txt; expected .jsonl, .csv or .xlsx",
+    ]
+
+
+def test_reading_is_lazy(tmp_path):
+    path = _jsonl(tmp_path / "p.jsonl", ['{"id": "1", "text": "一"}', '{"id": "2", "text": "二"', ])
+    it = iter(PostReader([path]))
+    assert next(it).id == "1"  # the bad second line is not read yet
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2023-09-28", dt.date(2023, 9, 28)),
+    ("2023/9/8", dt.date(2023, 9, 8)),
+    ("2023.09.08", dt.date(2023, 9, 8)),
+    ("2023年9月8日", dt.date(2023, 9, 8)),
+    ("2023-09-08 14:05:00", dt.date(2023, 9, 8)),
+    ("2023-09-08T14:05:00+08:00", dt.date(2023, 9, 8)),
+    ("20230908", dt.date(2023, 9, 8)),
+    ("", None),
+    (None, None),
+])
+def test_parse_date(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2023-02-30", "昨天", "9/8/2023", "2023-9"])
+def test_parse_date_rejects(value):
+    with pytest.raises(RowError):
+        parse_date(value)

@@ -1,0 +1,109 @@
+"""Batch scanning: results in input order with or without worker processes, the
+post's date driving date-aware rules, the `cuomin scan` command and its exit codes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cuomin import Scanner
+from cuomin.cli import main
+from cuomin.supervision.batch import scan_posts
+from cuomin.supervision.posts import Post, read_posts
+
+sys.path.insert(0, str(Path(__file__).parent))
+from supervision_helpers import bulletin_posts, write_jsonl  # noqa: E402
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+@pytest.fixture(scope="module")
+def scanner():
+    return Scanner()
+
+
+def test_scanner_pickles(scanner):
+    clone = pickle.loads(pickle.dumps(scanner))
+    assert [f.code for f in clone.scan("精心布署")] == ["TYP001"]
+
+
+def test_post_date_drives_date_aware_rules(scanner):
+    text = "国务院扶贫办召开会议"
+    before = Post(id="1", text=text, published_at=dt.date(2020, 10, 30))
+    after = Post(id="2", text=text, published_at=dt.date(2023, 10, 30))
+    results = list(scan_posts(scanner, [before, after]))
+    assert [[pf.finding.code for pf in r.findings] for r in results] == [[], ["OUT005"]]
+
+
+def test_title_is_scanned_too(scanner):
+    (r,) = scan_posts(scanner, [Post(id="1", title="精心布署防汛", text="会议要求精心部署。")])
+    assert [(pf.field, pf.finding.text) for pf in r.findings] == [("title", "布署")]
+
+
+@pytest.mark.slow
+def test_jobs_give_the_same_results_in_order(tmp_path, scanner):
+    path = write_jsonl(bulletin_posts(), tmp_path / "p.jsonl")
+    one = [(r.post.id, [pf.fingerprint for pf in r.findings]) for r in scan_posts(scanner, read_posts([path]))]
+    two = [(r.post.id, [pf.fingerprint for pf in r.findings])
+           for r in scan_posts(scanner, read_posts([path]), jobs=2, chunksize=4)]
+    assert one == two and len(one) == 148
+
+
+def test_cli_scan_jsonl_records(tmp_path):
+    res = CliRunner().invoke(main, ["scan", str(EXAMPLES / "posts.jsonl")])
+    assert res.exit_code == 1
+    records = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(records) == 10
+    first = records[0]
+    assert {k: first[k] for k in ("id", "account", "title", "published_at", "code", "text", "suggestions",
+                                  "line", "column", "path")} == {
+        "id": "qxfb-20230703-01", "account": "清溪发布", "title": "我县召开2023年防汛工作部署会",
+        "published_at": "2023-07-03", "code": "TYP001", "text": "布署", "suggestions": ["部署"],
+        "line": 1, "column": 46, "path": str(EXAMPLES / "posts.jsonl"),
+    }
+    assert "扫描 13 篇，发现 10 处问题" in res.stderr
+
+
+def test_cli_scan_json_and_csv(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(main, ["scan", str(EXAMPLES / "posts.jsonl"), "--format", "json"])
+    doc = json.loads(res.stdout)
+    assert doc["summary"] == {"posts": 13, "skipped_rows": 0, "unreadable_files": 0, "findings": 10,
+                              "error": 6, "warning": 4, "info": 0}
+    assert len(doc["findings"]) == 10
+    out = tmp_path / "out.csv"
+    res = runner.invoke(main, ["scan", str(EXAMPLES / "posts.jsonl"), "--format", "csv", "-o", str(out)])
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 10 and rows[0]["id"] == "qxfb-20230703-01" and rows[0]["suggestions"] == "部署"
+
+
+def test_cli_scan_exit_codes(tmp_path):
+    runner = CliRunner()
+    clean = write_jsonl([{"id": "1", "text": "会议要求精心部署。"}], tmp_path / "clean.jsonl")
+    assert runner.invoke(main, ["scan", str(clean)]).exit_code == 0
+    warn = write_jsonl([{"id": "1", "text": "县环保局开展执法检查。", "published_at": "2023-10-30"}],
+                       tmp_path / "warn.jsonl")
+    assert runner.invoke(main, ["scan", str(warn)]).exit_code == 0
+    assert runner.invoke(main, ["scan", str(warn), "--fail-on", "warning"]).exit_code == 1
+    res = runner.invoke(main, ["scan", str(EXAMPLES / "posts.jsonl"), str(EXAMPLES / "posts-bad-rows.jsonl"),
+                               "--format", "json"])
+    assert res.exit_code == 2  # skipped rows, but the batch went on
+    doc = json.loads(res.stdout)
+    assert doc["summary"]["posts"] == 13 and doc["summary"]["skipped_rows"] == 3
+    assert "posts-bad-rows.jsonl:1: published_at '2023-09-31' is not a date" in res.stderr
+    assert "跳过 3 行无法使用的数据" in res.stderr
+    assert runner.invoke(main, ["scan"]).exit_code == 2
+
+
+@pytest.mark.slow
+def test_cli_scan_jobs(tmp_path):
+    res = CliRunner().invoke(main, ["scan", str(EXAMPLES / "posts.jsonl"), "--jobs", "2"])
+    assert res.exit_code == 1 and len(res.stdout.splitlines()) == 10
