@@ -86,21 +86,39 @@ def _v_bank_card(m) -> bool:
     return is_bank_card(_group(m, "card") or m.group(0))
 
 
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_CN_DIGIT["零"] = 0
+
+
+def number_value(s: str) -> int:
+    """Arabic digits, or a Chinese numeral up to 99 (十二, 三十一, 二〇二三 digit by digit)."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+    value = 0
+    for ch in s:
+        value = value * 10 + _CN_DIGIT[ch]
+    return value
+
+
 def _v_invalid_date(m) -> bool:
-    """Reports a date whose year/month/day groups do not form a real calendar date."""
+    """Reports a date whose year/month/day groups (Arabic or Chinese numerals) do not
+    form a real calendar date."""
     y, mo, d = _group(m, "y"), _group(m, "m"), _group(m, "d")
     if mo is None:
         return False
-    month = int(mo)
+    month = number_value(mo)
     if d is None:
         return not 1 <= month <= 12
-    year = int(y) if y else 2000  # a leap year: 2月29日 alone is a real date
-    return parse_date(year, month, int(d)) is None
+    year = number_value(y) if y else 2000  # a leap year: 2月29日 alone is a real date
+    return parse_date(year, month, number_value(d)) is None
 
 
 def _v_adjacent_numbers(m) -> bool:
-    """5、6天: two consecutive numbers joined by 顿号 (an approximate number)."""
-    return int(m.group("b")) == int(m.group("a")) + 1
+    """5、6天, 三、四十: two consecutive numbers joined by 顿号 (an approximate number)."""
+    return number_value(m.group("b")) == number_value(m.group("a")) + 1
 
 
 VALIDATORS: dict[str, Validator] = {
