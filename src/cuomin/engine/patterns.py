@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Optional
 
 import regex
 
-from ..validators import VALIDATORS
+from ..validators import VALIDATORS, number_value
 
 
 def _hit_text(m) -> str:
@@ -27,8 +27,16 @@ def _mask_resident_id(m) -> list[str]:
 
 
 def _mask_mobile(m) -> list[str]:
+    """138 0731 5678 → 138 **** 5678: the middle four digits, separators kept."""
     v = _hit_text(m)
-    return [v[:3] + "****" + v[7:]]
+    out, digits = [], 0
+    for ch in v:
+        if ch.isdigit():
+            digits += 1
+            out.append("*" if 4 <= digits <= 7 else ch)
+        else:
+            out.append(ch)
+    return ["".join(out)]
 
 
 def _mask_bank_card(m) -> list[str]:
@@ -48,8 +56,9 @@ _CN_DIGITS = "〇一二三四五六七八九"
 
 
 def _approximate_numbers(m) -> list[str]:
-    """5、6 → 五六 (GB/T 15835: adjacent numbers as an approximation, in Chinese numerals)."""
-    return [_CN_DIGITS[int(m.group("a"))] + _CN_DIGITS[int(m.group("b"))]]
+    """5、6 → 五六, 三、四 → 三四 (GB/T 15835: adjacent numbers as an approximation are
+    written in Chinese numerals without 顿号)."""
+    return [_CN_DIGITS[number_value(m.group("a"))] + _CN_DIGITS[number_value(m.group("b"))]]
 
 
 def _full_year(m) -> list[str]:
@@ -66,6 +75,28 @@ def _fullwidth(m) -> list[str]:
     return [_hit_text(m).translate(_FULLWIDTH)]
 
 
+def _year_month(m) -> list[str]:
+    """2024-7 → 2024年7月."""
+    return [f"{m.group('y')}年{int(m.group('m'))}月"]
+
+
+def _fullwidth_pair(m) -> list[str]:
+    """"文明城市" → “文明城市”; (县广播电视台) → （县广播电视台）."""
+    inner = m.group("inner")
+    return [f"“{inner}”" if _hit_text(m).startswith('"') else f"（{inner}）"]
+
+
+def _enumeration_mark(m) -> list[str]:
+    """一. → 一、; the 、 or ， after （一） is deleted (GB/T 9704-2012 numbering)."""
+    n = m.group("n")
+    return [n + "、" if n else ""]
+
+
+def _mask_address(m) -> list[str]:
+    """Keep the address down to the street (街道/路), drop the house and room numbers."""
+    return [m.group("street")]
+
+
 FIXERS: dict[str, Callable] = {
     "mask_resident_id": _mask_resident_id,
     "mask_mobile": _mask_mobile,
@@ -75,6 +106,10 @@ FIXERS: dict[str, Callable] = {
     "approximate_numbers": _approximate_numbers,
     "full_year": _full_year,
     "fullwidth": _fullwidth,
+    "year_month": _year_month,
+    "fullwidth_pair": _fullwidth_pair,
+    "enumeration_mark": _enumeration_mark,
+    "mask_address": _mask_address,
 }
 
 
@@ -85,6 +120,12 @@ class PatternRule:
     validator: Optional[Callable]
     fixer: Optional[Callable]
     replace: Optional[str]
+    #: a character class that every match must contain (its possible first
+    #: characters); a text without any of them cannot match: see :func:`first_char_gate`
+    gate: Optional["regex.Pattern"] = None
+    #: the gate holds digits only: the Scanner then asks once per text whether it
+    #: holds a digit at all (usually answered at the first digit) and shares the answer
+    gate_digits_only: bool = False
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, list[str]]]:
         has_hit = "hit" in self.regex.groupindex
@@ -113,10 +154,127 @@ def compile_pattern_rule(rule) -> PatternRule:
         compiled = regex.compile(rule.pattern)
     except regex.error as exc:
         raise ValueError(f"bad pattern: {exc}") from exc
+    gate = first_char_gate(rule.pattern)
     return PatternRule(
         code=rule.code,
         regex=compiled,
         validator=VALIDATORS.get(rule.validator) if rule.validator else None,
         fixer=FIXERS.get(rule.fix) if rule.fix else None,
         replace=rule.replace,
+        gate=gate,
+        gate_digits_only=gate is not None and _digits_only(gate.pattern),
     )
+
+
+# ---------------------------------------------------------------- prefilter
+# A pattern rule costs a full regex pass per text even where it cannot match. The gate
+# is the set of characters a match can start with (look-arounds skipped, as they
+# consume nothing), computed from the pattern's parse tree; a text that holds none
+# of them is skipped with one character-class search. Patterns the stdlib parser
+# cannot read, case-insensitive ones, and those whose first character can be any
+# character (., negated classes, \p{...} classes, back-references) get no gate.
+
+_SENTINEL = "\U0010fffe"  # stands for \p{...} classes while parsing with the stdlib
+_UNICODE_PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
+_OPAQUE = regex.compile(r"\(\?[a-zA-Z]*[iV]|\\[XmMNGKLQE]|\(\?\(|\[\[|&&|--|\|\|")
+
+
+class _NoGate(Exception):
+    pass
+
+
+def first_char_gate(pattern: str) -> Optional["regex.Pattern"]:
+    """A compiled character class of the characters any match of ``pattern`` starts
+    with, or ``None`` when no such class can be given."""
+    if _OPAQUE.search(pattern):
+        return None
+    try:
+        import re._parser as sre_parse  # Python ≥ 3.11
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    substituted = _UNICODE_PROPERTY.sub(lambda m: _SENTINEL, pattern)
+    try:
+        parsed = sre_parse.parse(substituted)
+    except Exception:
+        return None
+    if parsed.state.flags & 2:  # re.IGNORECASE
+        return None
+    try:
+        items, nullable = _first(list(parsed), sre_parse)
+    except _NoGate:
+        return None
+    if nullable or not items:
+        return None
+    return regex.compile("[" + "".join(items) + "]")
+
+
+def _first(seq, sp):
+    """(class items, nullable) for a sequence of parse-tree nodes."""
+    items: list[str] = []
+    c = sp  # constants live in the parser module's namespace
+    for op, av in seq:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width
+        if op is c.LITERAL:
+            items.append(_lit(av))
+            return items, False
+        if op is c.IN:
+            items.extend(_in_items(av, sp))
+            return items, False
+        if op is c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if add_flags & 2:
+                raise _NoGate
+            sub_items, nullable = _first(list(sub), sp)
+        elif op is c.BRANCH:
+            sub_items, nullable = [], False
+            for branch in av[1]:
+                b_items, b_null = _first(list(branch), sp)
+                sub_items.extend(b_items)
+                nullable = nullable or b_null
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) or op is getattr(c, "POSSESSIVE_REPEAT", None):
+            lo, _hi, sub = av
+            sub_items, nullable = _first(list(sub), sp)
+            nullable = nullable or lo == 0
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            sub_items, nullable = _first(list(av), sp)
+        else:  # ANY, NOT_LITERAL, GROUPREF, GROUPREF_EXISTS, …
+            raise _NoGate
+        items.extend(sub_items)
+        if not nullable:
+            return items, False
+    return items, True
+
+
+def _lit(code: int) -> str:
+    ch = chr(code)
+    if ch == _SENTINEL:
+        raise _NoGate
+    return regex.escape(ch)
+
+
+def _in_items(av, sp) -> list[str]:
+    out = []
+    for op, a in av:
+        if op is sp.LITERAL:
+            out.append(_lit(a))
+        elif op is sp.RANGE:
+            lo, hi = a
+            if lo <= ord(_SENTINEL) <= hi:
+                raise _NoGate
+            out.append(f"{regex.escape(chr(lo))}-{regex.escape(chr(hi))}")
+        elif op is sp.CATEGORY and a is sp.CATEGORY_DIGIT:
+            out.append("\\d")
+        else:  # NEGATE, other categories
+            raise _NoGate
+    return out
+
+
+#: Any decimal digit, as the pattern rules' ``\d`` sees it.
+DIGIT = regex.compile(r"\d")
+_DIGIT_CLASS = regex.compile(r"\[(?:\\d|[0-9](?:-[0-9])?)+\]")
+
+
+def _digits_only(gate_pattern: str) -> bool:
+    """Whether a gate class (as built by :func:`first_char_gate`) holds only digits."""
+    return _DIGIT_CLASS.fullmatch(gate_pattern) is not None

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import partial
 from typing import Iterable, Optional, Sequence, Union
-
-import ahocorasick
 
 from ..models import CATEGORY_PRIORITY, SEVERITY_RANK, Category, Finding, Severity
 from ..rules.loader import (
@@ -26,9 +26,10 @@ from ..rules.loader import (
     load_pack,
 )
 from ..rules.schema import Context, Pack, Rule
-from .normalize import BASE_TABLE, make_fold_table, normalize, normalize_key
-from .patterns import PatternRule, compile_pattern_rule
-from .structure import CHECKS
+from .matcher import LiteralMatcher
+from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
+from .patterns import DIGIT, PatternRule, compile_pattern_rule
+from .structure import CHECKS, FAST_CHECKS
 from .verify import context_allows, on_word_boundaries
 
 PackLike = Union[str, "os.PathLike[str]", Pack]
@@ -84,10 +85,14 @@ class _Candidate:
     suggestions: Sequence[str]
     message: str
     source: str
+    confidence: float = 1.0
+    tier: str = "confirmed"
 
     def sort_key(self):
-        # longer spans (more specific) first, then category priority, then severity
+        # confirmed before suspected, then longer spans (more specific) first, then
+        # category priority, then severity
         return (
+            self.tier != "confirmed",
             -(self.end - self.start),
             _CATEGORY_ORDER[self.category],
             -SEVERITY_RANK[self.severity],
@@ -134,7 +139,8 @@ class Scanner:
         self.select = tuple(select)
         self.ignore = tuple(ignore)
         self.allow = tuple(_load_allow(allow))
-        self.rules: dict[str, RuleInfo] = {}
+        self._rules: Optional[dict[str, RuleInfo]] = {}
+        self._rules_blob: Optional[bytes] = None
         for pack in loaded:
             for rule in pack.rules:
                 if rule.code in self.rules:
@@ -158,7 +164,7 @@ class Scanner:
     def _build(self) -> None:
         self._literals: list[_Literal] = []
         self._patterns: list[tuple[Rule, PatternRule]] = []
-        self._structures: list[tuple[Rule, object]] = []
+        self._structures: list[tuple[Rule, object, object]] = []
         keys: dict[str, list[int]] = {}
         for info in self.rules.values():
             rule = info.rule
@@ -176,22 +182,34 @@ class Scanner:
                 else:
                     if rule.check not in CHECKS:
                         raise ValueError(f"unknown check {rule.check!r} (known: {', '.join(sorted(CHECKS))})")
-                    self._structures.append((rule, CHECKS[rule.check]))
+                    check = CHECKS[rule.check]
+                    fast_check = FAST_CHECKS.get(rule.check, check)
+                    if rule.params:  # a check's parameters (thresholds) come from its rule
+                        check, fast_check = partial(check, **rule.params), partial(fast_check, **rule.params)
+                    self._structures.append((rule, check, fast_check))
             except ValueError as exc:
                 raise PackError(f"{info.pack}: rule {rule.code}: {exc}") from None
         for i, allowed in enumerate(self.allow):
             keys.setdefault(normalize_key(allowed.phrase, self._table), []).append(-1 - i)
-        automaton = ahocorasick.Automaton()
-        for key, ids in keys.items():
-            automaton.add_word(key, (len(key), tuple(ids)))
-        if keys:
-            automaton.make_automaton()
-        self._automaton = automaton if keys else None
+        key_list = list(keys)
+        self._key_values = [(len(key), tuple(ids)) for key, ids in keys.items()]
+        self._matcher = LiteralMatcher(key_list)
+        self._normalizer = Normalizer(self._table, key_list)
+        self._plain_matcher: Optional[LiteralMatcher] = None
 
     # ---------------------------------------------------------------- scanning
     def scan(self, text: str, published: Optional[dt.date] = None) -> list[Finding]:
         """All findings in ``text``, sorted by position. ``published`` is the
         publication date for date-aware rules (default: today)."""
+        return self._scan(text, published, True)
+
+    def _scan_plain(self, text: str, published: Optional[dt.date] = None) -> list[Finding]:
+        """:meth:`scan` without any shortcut (plain normalization, pyahocorasick over
+        ``str`` keys, every pattern and check on every text): the reference the fast
+        path is tested against."""
+        return self._scan(text, published, False)
+
+    def _scan(self, text: str, published: Optional[dt.date], fast: bool) -> list[Finding]:
         if not text:
             return []
         if published is None:
@@ -200,29 +218,48 @@ class Scanner:
             published = published.date()
         candidates: list[_Candidate] = []
         allowed: list[tuple[int, int, tuple[str, ...]]] = []
-        if self._automaton is not None:
-            self._match_literals(text, published, candidates, allowed)
+        if self._key_values:
+            if fast:
+                norm = self._normalizer(text)
+                hits = self._matcher.find(norm.text)
+            else:
+                norm = normalize(text, self._table)
+                if self._plain_matcher is None:
+                    self._plain_matcher = LiteralMatcher(self._matcher.keys, "str")
+                hits = self._plain_matcher.find(norm.text)
+            if hits:
+                self._match_literals(text, norm, hits, published, candidates, allowed)
+        has_digit = None
         for rule, prule in self._patterns:
             if rule.effective and published < rule.effective:
                 continue
+            if fast and prule.gate is not None:
+                if prule.gate_digits_only:
+                    if has_digit is None:
+                        has_digit = DIGIT.search(text) is not None
+                    if not has_digit:
+                        continue
+                elif prule.gate.search(text) is None:
+                    continue
             for start, end, suggestions in prule.finditer(text):
                 if context_allows(text, start, end, rule.context):
                     candidates.append(_rule_candidate(rule, start, end, suggestions))
-        for rule, check in self._structures:
-            for start, end, suggestions, detail in check(text):
-                candidates.append(_rule_candidate(rule, start, end, suggestions, detail))
+        for rule, check, fast_check in self._structures:
+            # a check yields (start, end, suggestions, detail[, confidence])
+            for start, end, suggestions, detail, *confidence in (fast_check if fast else check)(text):
+                candidates.append(_rule_candidate(rule, start, end, suggestions, detail, *confidence))
         if not candidates:
             return []
         if allowed:
             candidates = [c for c in candidates if not _is_allowed(c, allowed)]
         return _to_findings(text, _resolve_overlaps(candidates))
 
-    def _match_literals(self, text, published, candidates, allowed) -> None:
-        norm = normalize(text, self._table)
+    def _match_literals(self, text, norm, hits, published, candidates, allowed) -> None:
         boundary_cache: dict[tuple[int, int], bool] = {}
         literals = self._literals
-        for last, (length, ids) in self._automaton.iter(norm.text):
-            s, e = last - length + 1, last + 1
+        key_values = self._key_values
+        for k, s, e in hits:
+            length, ids = key_values[k]
             start, end = norm.span(s, e)
             spread = (end - start) != length
             for i in ids:
@@ -247,6 +284,25 @@ class Scanner:
                 )
 
     # ---------------------------------------------------------------- misc
+    @property
+    def rules(self) -> dict[str, RuleInfo]:
+        """Every loaded rule by code (active or not), with the pack it came from."""
+        if self._rules is None:
+            self._rules = pickle.loads(self._rules_blob)
+            self._rules_blob = None
+        return self._rules
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_plain_matcher"] = None  # the reference matcher is rebuilt on demand
+        # The rule objects (thousands of pydantic models) are only needed to list or
+        # explain rules, not to scan: they travel as one nested pickle, unpacked on
+        # first use, so loading a cached Scanner or starting a worker stays cheap.
+        if self._rules is not None:
+            state["_rules_blob"] = pickle.dumps(self._rules, protocol=pickle.HIGHEST_PROTOCOL)
+            state["_rules"] = None
+        return state
+
     def rule(self, code: str) -> RuleInfo:
         try:
             return self.rules[code.upper()]
@@ -311,10 +367,13 @@ def _compile_literal(rule: Rule, entry, wrong: str) -> _Literal:
     )
 
 
-def _rule_candidate(rule: Rule, start: int, end: int, suggestions, detail: str = "") -> _Candidate:
+def _rule_candidate(
+    rule: Rule, start: int, end: int, suggestions, detail: str = "", confidence: float = 1.0
+) -> _Candidate:
     message = f"{rule.reason}：{detail}" if detail else rule.reason
     return _Candidate(
-        start, end, rule.code, rule.category.value, rule.severity.value, list(suggestions), message, rule.source
+        start, end, rule.code, rule.category.value, rule.severity.value, list(suggestions), message, rule.source,
+        confidence, rule.tier,
     )
 
 
@@ -361,8 +420,8 @@ def _to_findings(text: str, candidates: list[_Candidate]) -> list[Finding]:
                 suggestions=list(c.suggestions),
                 message=c.message,
                 source=c.source,
-                confidence=1.0,
-                tier="confirmed",
+                confidence=c.confidence,
+                tier=c.tier,
             )
         )
     return out

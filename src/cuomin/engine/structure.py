@@ -117,6 +117,51 @@ def _is_apostrophe(text: str, pos: int) -> bool:
     return 0 < pos and _LATIN_NEIGHBOUR.match(text[pos - 1]) is not None and _LATIN_NEIGHBOUR.match(after) is not None
 
 
+def suspected_typos(text: str, **params) -> Iterator[tuple]:
+    """Suspected typos (疑似错别字), see :mod:`cuomin.engine.confusion`; yields a
+    confidence as a fifth item. Imported lazily: its data loads on first use."""
+    from .confusion import suspected_typos as run
+
+    return run(text, **params)
+
+
 CHECKS: dict[str, Callable[[str], Iterator[Hit]]] = {
     "unpaired_brackets": unpaired_brackets,
+    "suspected_typos": suspected_typos,
+}
+
+
+# ---------------------------------------------------------------- fast path
+# Most paragraphs are well nested. Removing every adjacent pair (（）, “”, 《》 …) from
+# the text's bracket characters until none is left tells that in a few C-level
+# passes; only a text with something left over (or with a ’, which may be an
+# apostrophe) runs the full pairing above. A paragraph whose brackets all pair has
+# no unclosed opener and no unopened closer, so it can contribute no finding.
+import re as _re
+
+_NOT_BRACKET = _re.compile("[^" + _re.escape("".join(PAIRS) + "".join(CLOSERS)) + "\n]+")
+_ADJACENT_PAIR = _re.compile("|".join(_re.escape(o + c) for o, c in PAIRS.items()))
+
+
+def _all_paired(text: str) -> bool:
+    if "’" in text:
+        return False
+    rest = _NOT_BRACKET.sub("", text)
+    while True:
+        rest, n = _ADJACENT_PAIR.subn("", rest)
+        if not n:
+            break
+    return not rest.strip("\n")
+
+
+def unpaired_brackets_fast(text: str) -> Iterator[Hit]:
+    """:func:`unpaired_brackets`, skipping texts whose brackets all pair."""
+    if _all_paired(text):
+        return iter(())
+    return unpaired_brackets(text)
+
+
+#: The checks the Scanner runs by default: same findings as ``CHECKS``.
+FAST_CHECKS: dict[str, Callable[[str], Iterator[Hit]]] = {
+    "unpaired_brackets": unpaired_brackets_fast,
 }

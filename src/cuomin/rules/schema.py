@@ -11,7 +11,7 @@ A rule has a stable ``code`` and is one of three kinds:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -147,6 +147,11 @@ class Rule(_Examples):
     replace: Optional[str] = None
     # structure
     check: Optional[str] = None
+    #: keyword arguments of the check (thresholds …), e.g. ``params = { min_gain = 9.5 }``
+    params: dict[str, Union[bool, int, float, str]] = Field(default_factory=dict)
+    #: ``confirmed`` (list-based, the default) or ``suspected`` (疑似: a statistical
+    #: family whose findings carry a confidence below 1 and are counted apart)
+    tier: Literal["confirmed", "suspected"] = "confirmed"
 
     @model_validator(mode="after")
     def _kind_fields(self):
@@ -165,6 +170,8 @@ class Rule(_Examples):
                 raise ValueError(f"structure rule {self.code} needs a check")
             if self.entries or self.pattern:
                 raise ValueError(f"structure rule {self.code} must not set entries/pattern")
+        if self.params and self.kind != "structure":
+            raise ValueError(f"rule {self.code}: only structure rules take params")
         return self
 
     def title(self) -> str:

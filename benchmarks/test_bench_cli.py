@@ -1,0 +1,167 @@
+"""Wall time of whole commands, as ratios to baselines run in the same session.
+
+* ``cuomin check`` on one ~2 KB clean text (rule set loaded from the warm cache)
+  against ``python -c "import jieba; jieba.lcut('测试')"`` (jieba's own dictionary
+  cache warm too): target ≤ 0.35.
+* ``cuomin scan --jobs 2`` against ``--jobs 1`` on ≥ 20 MB of JSONL posts: target ≥ 1.7.
+* Peak RSS (the process tree, sampled from /proc) while scanning a 200 MB JSONL:
+  target ≤ 300 MB. It takes minutes, so it runs only with ``CUOMIN_BENCH_BIG=1``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import PUBLISHED, bench_env, record_value
+
+BIN = Path(sys.executable).parent
+CUOMIN = [str(BIN / "cuomin")] if (BIN / "cuomin").exists() else [sys.executable, "-m", "cuomin"]
+
+
+def _wall(cmd, runs: int, **kw) -> list[float]:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=bench_env(), **kw)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+@pytest.fixture(scope="module")
+def clean_post(tmp_path_factory, posts, scanner) -> Path:
+    text = next((p for p in posts if not scanner.scan(p, PUBLISHED)), None)
+    if text is None:  # pragma: no cover - every corpus post has a finding
+        from conftest import generated_text
+
+        text = generated_text(2048)
+    path = tmp_path_factory.mktemp("cli") / "clean.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_check_vs_jieba_startup(benchmark, clean_post):
+    check = [*CUOMIN, "check", "--date", PUBLISHED.isoformat(), str(clean_post)]
+    jieba_cmd = [sys.executable, "-c", "import jieba; jieba.lcut('测试')"]
+    _wall(check, 1)  # fill the rule-set cache
+    _wall(jieba_cmd, 1)  # and jieba's
+    rounds = {"check": [], "jieba": [], "check_no_cache": [], "python_pass": []}
+    for _ in range(5):  # interleaved, so load on the machine hits both alike
+        rounds["check"] += _wall(check, 1)
+        rounds["jieba"] += _wall(jieba_cmd, 1)
+        rounds["check_no_cache"] += _wall([*check[:2], "--no-cache", *check[2:]], 1)
+        rounds["python_pass"] += _wall([sys.executable, "-c", "pass"], 1)
+    med = {k: statistics.median(v) for k, v in rounds.items()}
+    benchmark.pedantic(lambda: None, rounds=1)
+    record_value("check 2KB / jieba first lcut (wall)", ratio=med["check"] / med["jieba"], target=0.35, op="≤",
+                 check_s=round(med["check"], 3), jieba_s=round(med["jieba"], 3))
+    record_value("check --no-cache / jieba first lcut (wall)", ratio=med["check_no_cache"] / med["jieba"],
+                 check_no_cache_s=round(med["check_no_cache"], 3))
+    record_value("python -c pass / jieba first lcut (wall)", ratio=med["python_pass"] / med["jieba"],
+                 python_pass_s=round(med["python_pass"], 3))
+
+
+# ------------------------------------------------------------------ batch
+def _write_jsonl(path: Path, posts: list[str], target_bytes: int) -> int:
+    size = 0
+    i = 0
+    with path.open("w", encoding="utf-8") as fh:
+        while size < target_bytes:
+            p = posts[i % len(posts)]
+            line = json.dumps({"id": f"p{i}", "account": f"账号{i % 50}", "title": p[:20], "text": p,
+                               "published_at": "1998-01-31"}, ensure_ascii=False) + "\n"
+            fh.write(line)
+            size += len(line.encode("utf-8"))
+            i += 1
+    return size
+
+
+def _has_scan() -> bool:
+    r = subprocess.run([*CUOMIN, "scan", "--help"], capture_output=True, env=bench_env())
+    return r.returncode == 0
+
+
+def test_scan_jobs_scaling(benchmark, tmp_path, posts):
+    if not _has_scan():
+        pytest.skip("`cuomin scan` is not available")
+    data = tmp_path / "posts.jsonl"
+    size = _write_jsonl(data, posts, 20_000_000)
+    scan = [*CUOMIN, "scan", "--format", "jsonl", "--output", str(tmp_path / "out.jsonl"), str(data)]
+    one, two = [], []
+    for _ in range(2):
+        one += _wall([*scan, "--jobs", "1"], 1)
+        two += _wall([*scan, "--jobs", "2"], 1)
+    benchmark.pedantic(lambda: None, rounds=1)
+    m1, m2 = statistics.median(one), statistics.median(two)
+    record_value("scan --jobs 2 speed-up over --jobs 1", ratio=m1 / m2, target=1.7, op="≥",
+                 mb=round(size / 1e6, 1), jobs1_s=round(m1, 2), jobs2_s=round(m2, 2),
+                 jobs1_mbps=round(size / 1e6 / m1, 2))
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def peak_rss(cmd) -> tuple[float, float]:
+    """(peak RSS of the process tree in MB, wall seconds), sampled every 50 ms."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=bench_env())
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.05)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    proc.wait()
+    done.set()
+    t.join()
+    return peak / 1024, time.perf_counter() - t0
+
+
+@pytest.mark.skipif(os.environ.get("CUOMIN_BENCH_BIG") != "1", reason="set CUOMIN_BENCH_BIG=1 (takes minutes)")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_scan_peak_rss_200mb(benchmark, tmp_path_factory, posts, jobs):
+    if not _has_scan():
+        pytest.skip("`cuomin scan` is not available")
+    d = tmp_path_factory.getbasetemp() / "big"
+    d.mkdir(exist_ok=True)
+    data = d / "posts200.jsonl"
+    if not data.exists():
+        _write_jsonl(data, posts, 200_000_000)
+    size = data.stat().st_size
+    out = d / f"out{jobs}.jsonl"
+    rss, wall = peak_rss([*CUOMIN, "scan", "--format", "jsonl", "--jobs", str(jobs), "--output", str(out), str(data)])
+    out.unlink(missing_ok=True)
+    benchmark.pedantic(lambda: None, rounds=1)
+    record_value(f"scan 200 MB JSONL --jobs {jobs}: peak RSS MB (tree)", ratio=rss, target=300, op="≤",
+                 mb=round(size / 1e6), wall_s=round(wall, 1))
+    if jobs == 2:
+        shutil.rmtree(d, ignore_errors=True)

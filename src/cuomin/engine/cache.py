@@ -1,0 +1,189 @@
+"""An on-disk cache of built Scanners, so a CLI call loads its rule set rather than
+parsing, validating and compiling every pack again.
+
+The key is a SHA-256 over everything that shapes the build: the package version and
+cache format, the Python version, the matcher back end, the *content* of every pack
+file (default and extra) and allow-list file, the allow phrases, ``select`` and
+``ignore``. Change a pack and the key changes; old entries are pruned.
+
+Where: ``$CUOMIN_CACHE_DIR``, else the platform cache directory
+(``platformdirs.user_cache_dir("cuomin")``, e.g. ``~/.cache/cuomin``), sub-folder
+``scanners/``. ``CUOMIN_NO_CACHE=1`` (or ``use_cache=False``, ``cuomin check
+--no-cache``) turns it off. Writes go to a temporary file renamed into place, so a
+reader never sees half an entry; a cache directory that cannot be created or written
+(read-only home, full disk) only means the Scanner is built each time. An entry that
+cannot be read back (truncated, from another version) is ignored and rebuilt.
+
+Entries are pickles: the cache directory must be as trusted as the installed code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..rules.loader import AllowPhrase, default_pack_paths, expand_pack_paths
+from ..rules.schema import Pack
+from .matcher import default_backend
+from .scanner import AllowLike, PackLike, Scanner
+
+CACHE_FORMAT = 1
+KEEP_ENTRIES = 16
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+def cache_disabled() -> bool:
+    """Whether ``CUOMIN_NO_CACHE`` asks for no cache."""
+    return os.environ.get("CUOMIN_NO_CACHE", "").strip().lower() not in _FALSE
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("CUOMIN_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("cuomin", appauthor=False))
+
+
+def scanner_key(
+    packs: Optional[Iterable[PackLike]] = None,
+    *,
+    extra_packs: Iterable[PackLike] = (),
+    allow: Iterable[AllowLike] = (),
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    check_examples: bool = True,
+) -> Optional[str]:
+    """The cache key of a Scanner built with these arguments, or ``None`` when it
+    cannot be cached (a parsed :class:`Pack` was given, or a file cannot be read:
+    then building reports the problem)."""
+    from .. import __version__
+
+    h = hashlib.sha256()
+
+    def add(*parts) -> None:
+        for part in parts:
+            data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+
+    add(CACHE_FORMAT, __version__, sys.version_info[:2], default_backend())
+    user = list(extra_packs) if packs is None else [*packs, *extra_packs]
+    if any(isinstance(p, Pack) for p in user):
+        return None
+    try:
+        pack_files = (default_pack_paths() if packs is None else []) + expand_pack_paths(user)
+        add("packs", len(pack_files))
+        for path in pack_files:
+            add(str(Path(path).resolve()), Path(path).read_bytes())
+        add("allow")
+        for a in allow:
+            if isinstance(a, AllowPhrase):
+                add("phrase", a.phrase, a.codes)
+            elif isinstance(a, str):
+                add("phrase", a)
+            else:
+                add("file", str(Path(a).resolve()), Path(a).read_bytes())
+    except OSError:
+        return None
+    add("select", tuple(select), "ignore", tuple(ignore), "examples", bool(check_examples))
+    if check_examples and user:
+        add("day", dt.date.today().isoformat())  # examples without a date run with today's
+    return h.hexdigest()
+
+
+def cached_scanner(
+    packs: Optional[Iterable[PackLike]] = None,
+    *,
+    extra_packs: Iterable[PackLike] = (),
+    allow: Iterable[AllowLike] = (),
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    check_examples: bool = True,
+    use_cache: bool = True,
+) -> Scanner:
+    """``Scanner(...)`` with the same arguments, loaded from the cache when an entry
+    for exactly these inputs exists, else built and stored."""
+    packs = None if packs is None else list(packs)
+    extra_packs, allow, select, ignore = list(extra_packs), list(allow), list(select), list(ignore)
+
+    def build() -> Scanner:
+        return Scanner(
+            packs, extra_packs=extra_packs, allow=allow, select=select, ignore=ignore, check_examples=check_examples
+        )
+
+    if not use_cache or cache_disabled():
+        return build()
+    key = scanner_key(
+        packs, extra_packs=extra_packs, allow=allow, select=select, ignore=ignore, check_examples=check_examples
+    )
+    if key is None:
+        return build()
+    directory = cache_dir() / "scanners"
+    entry = directory / f"{key}.pickle"
+    loaded = _load(entry)
+    if loaded is not None:
+        return loaded
+    scanner = build()
+    _store(directory, entry, scanner)
+    return scanner
+
+
+def _load(entry: Path) -> Optional[Scanner]:
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # thousands of small objects: no collection passes while loading
+    try:
+        obj = pickle.loads(data)
+    except Exception:  # truncated, foreign or stale entry: rebuild
+        return None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return obj if isinstance(obj, Scanner) else None
+
+
+def _store(directory: Path, entry: Path, scanner: Scanner) -> bool:
+    """Write atomically (temporary file + ``os.replace``); False when it cannot."""
+    try:
+        data = pickle.dumps(scanner, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # pragma: no cover - an unpicklable user object
+        return False
+    tmp = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, entry)
+        tmp = None
+        _prune(directory)
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _prune(directory: Path, keep: int = KEEP_ENTRIES) -> None:
+    try:
+        entries = sorted(directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[keep:]:
+            old.unlink()
+    except OSError:
+        pass

@@ -1,0 +1,323 @@
+"""Suspected typos (疑似错别字): confusion-set candidates verified by segmentation.
+
+Words that no list contains are found in three steps:
+
+1. **Candidates.** Every character is mapped to the class of its (toneless) pinyin
+   reading — the confusion set of an input-method typo — and an Aho-Corasick pass over
+   the class string finds every place whose readings spell a dictionary word of 2–4
+   characters (jieba's dictionary plus ``wordlists/gov_userdict.txt``). A place whose
+   characters differ from the word (one character, or two in words of 3–4) and are
+   not themselves a word is a candidate: 总休 → 总体, 大数局 → 大数据.
+2. **Cheap vetoes.** A replaced character that forms a dictionary word with its
+   neighbours is not a typo (it belongs to another word: the hit straddles two
+   words). A hit that starts at or right after a common surname and whose characters
+   are typical of given names is a name (刘方炜 is not 方位).
+3. **Verification.** The best segmentation log-probability (jieba's unigram model,
+   computed here over a window of ±``WINDOW`` characters, without importing jieba)
+   of the corrected window minus that of the original is the *gain*; a candidate is
+   reported when the gain reaches ``min_gain``. ``confidence = 1 − 2^(−gain/4)``.
+
+The data (log-probabilities, the pinyin classes, name statistics and the automaton)
+is built from jieba's installed ``dict.txt``, ``wordlists/confusion_pinyin.tsv``
+(generated with pypinyin by ``scripts/build_confusion.py``) and the user dictionary on
+first use, then pickled in the cache directory (``$CUOMIN_CACHE_DIR`` or the platform
+cache dir, sub-folder ``confusion/``) under the SHA-256 of those inputs, so later runs
+load it. ``CUOMIN_NO_CACHE=1`` builds in memory every time. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import math
+import os
+import pickle
+import tempfile
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+import ahocorasick
+
+FORMAT = 1
+KEEP_ENTRIES = 4  # cached models kept (one per min_freq in use)
+WINDOW = 5  # characters each side of a candidate that the segmentation sees
+MAX_WORD = 6  # longest dictionary word the window segmentation tries
+MIN_LEN, MAX_LEN = 2, 4  # lengths of the words whose misspellings are searched
+USER_FREQ = 5000  # frequency of a user-dictionary word without one
+SURNAMES = 200  # the most frequent first characters of three-character person names
+
+# Defaults (a rule pack overrides them with ``params``)
+MIN_GAIN = 8.0
+MIN_FREQ = 1000
+NAME_CHAR = 0.2
+
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+@dataclass
+class Model:
+    logp: dict  # word → log probability (jieba's unigram model + user words)
+    unknown: float  # log probability of a character the dictionary lacks
+    classes: dict  # ord(char) → class character (one per toneless reading)
+    surnames: frozenset
+    name_chars: dict  # char → share of its dictionary occurrences inside person names
+    automaton: object  # class string → (length, words)
+    patterns: int
+
+
+# ------------------------------------------------------------------ data files
+def _wordlists_dir() -> Path:
+    from ..rules.loader import default_pack_dir
+
+    return default_pack_dir()
+
+
+def jieba_dict_path() -> Path:
+    """jieba's ``dict.txt``, found without importing jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("jieba is not installed; the suspected-typo family needs its dictionary")
+    return Path(list(spec.submodule_search_locations)[0]) / "dict.txt"
+
+
+def source_paths() -> list[Path]:
+    d = _wordlists_dir()
+    return [jieba_dict_path(), d / "confusion_pinyin.tsv", d / "gov_userdict.txt"]
+
+
+def read_user_dict(text: str) -> dict[str, int]:
+    """``word [freq]`` lines; blank lines and ``#`` comments are skipped."""
+    out: dict[str, int] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else USER_FREQ
+        out[parts[0]] = freq
+    return out
+
+
+# ------------------------------------------------------------------ building
+def build_model(dict_text: str, pinyin_text: str, user_text: str, min_freq: int = MIN_FREQ) -> Model:
+    freq: dict[str, int] = {}
+    all_chars: Counter = Counter()
+    name_chars: Counter = Counter()
+    surnames: Counter = Counter()
+    for line in dict_text.splitlines():
+        parts = line.split()
+        if len(parts) < 2:
+            continue
+        word, f = parts[0], int(parts[1])
+        freq[word] = f
+        tag = parts[2] if len(parts) > 2 else ""
+        for ch in word:
+            all_chars[ch] += 1
+        if tag == "nr":
+            for ch in word[1:]:
+                name_chars[ch] += 1
+            if len(word) == 3:
+                surnames[word[0]] += 1
+    for word, f in read_user_dict(user_text).items():
+        freq[word] = max(f, freq.get(word, 0))
+    total = sum(freq.values())
+    log_total = math.log(total)
+    logp = {w: math.log(f) - log_total for w, f in freq.items() if f > 0}
+    class_ids: dict[str, int] = {}
+    classes: dict[int, str] = {}
+    for line in pinyin_text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and len(parts[0]) == 1 and not line.startswith("#"):
+            classes[ord(parts[0])] = chr(0xE000 + class_ids.setdefault(parts[1].strip(), len(class_ids)))
+    groups: dict[str, list[str]] = {}
+    for word, f in freq.items():
+        if f < min_freq or not MIN_LEN <= len(word) <= MAX_LEN:
+            continue
+        key = word.translate(classes)
+        if any(ord(c) < 0xE000 for c in key):  # a character without a reading class
+            continue
+        groups.setdefault(key, []).append(word)
+    automaton = ahocorasick.Automaton()
+    for key, words in groups.items():
+        automaton.add_word(key, (len(key), tuple(words)))
+    automaton.make_automaton()
+    return Model(
+        logp=logp,
+        unknown=-log_total,
+        classes=classes,
+        surnames=frozenset(c for c, _ in surnames.most_common(SURNAMES)),
+        name_chars={c: n / all_chars[c] for c, n in name_chars.items() if n / all_chars[c] >= 0.05},
+        automaton=automaton,
+        patterns=len(groups),
+    )
+
+
+def cache_dir() -> Optional[Path]:
+    if os.environ.get("CUOMIN_NO_CACHE", "").strip().lower() not in _FALSE:
+        return None
+    env = os.environ.get("CUOMIN_CACHE_DIR")
+    if env:
+        base = Path(env)
+    else:
+        try:
+            import platformdirs
+
+            base = Path(platformdirs.user_cache_dir("cuomin", appauthor=False))
+        except ImportError:  # pragma: no cover
+            base = Path.home() / ".cache" / "cuomin"
+    return base / "confusion"
+
+
+def _key(blobs: list[bytes], min_freq: int) -> str:
+    h = hashlib.sha256()
+    for part in (repr((FORMAT, MIN_LEN, MAX_LEN, min_freq)).encode(), *blobs):
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()[:32]
+
+
+def load_model(min_freq: int = MIN_FREQ) -> Model:
+    """The model for ``min_freq``: from the cache when its inputs are unchanged,
+    else built (and cached when the cache directory is writable)."""
+    blobs = [p.read_bytes() for p in source_paths()]
+    key = _key(blobs, min_freq)
+    directory = cache_dir()
+    path = directory / f"{key}.pickle" if directory else None
+    if path is not None and path.exists():
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # noqa: BLE001 - a bad entry is rebuilt
+            pass
+    model = build_model(*(b.decode("utf-8") for b in blobs), min_freq=min_freq)
+    if path is not None:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            old = sorted(directory.glob("*.pickle"), key=lambda f: f.stat().st_mtime)
+            for stale in old[: max(0, len(old) - KEEP_ENTRIES + 1)]:
+                stale.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return model
+
+
+_models: dict[int, Model] = {}
+_lock = threading.Lock()
+
+
+def model(min_freq: int = MIN_FREQ) -> Model:
+    """The shared model for ``min_freq``, loaded on first use (thread-safe)."""
+    m = _models.get(min_freq)
+    if m is None:
+        with _lock:
+            m = _models.get(min_freq)
+            if m is None:
+                m = _models[min_freq] = load_model(min_freq)
+    return m
+
+
+# ------------------------------------------------------------------ scoring
+def segment_score(m: Model, text: str) -> float:
+    """Log-probability of the best segmentation of ``text`` (jieba's route)."""
+    logp, unknown = m.logp, m.unknown
+    n = len(text)
+    route = [0.0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        best = logp.get(text[i], unknown) + route[i + 1]
+        for j in range(i + 2, min(n, i + MAX_WORD) + 1):
+            lp = logp.get(text[i:j])
+            if lp is not None:
+                v = lp + route[j]
+                if v > best:
+                    best = v
+        route[i] = best
+    return route[0]
+
+
+def _in_word(logp: dict, text: str, pos: int) -> bool:
+    """Whether ``text[pos]`` forms a dictionary word of 2–4 characters with neighbours."""
+    n = len(text)
+    for a in range(max(0, pos - 3), pos + 1):
+        for b in range(max(pos + 1, a + 2), min(n, a + 4) + 1):
+            if text[a:b] in logp:
+                return True
+    return False
+
+
+def _looks_like_name(m: Model, text: str, start: int, end: int, name_char: float) -> bool:
+    before = text[start - 1] if start else ""
+    if before not in m.surnames and text[start] not in m.surnames:
+        return False
+    return max(m.name_chars.get(ch, 0.0) for ch in text[start:end]) >= name_char
+
+
+def confidence(gain: float) -> float:
+    return round(1.0 - 2.0 ** (-gain / 4.0), 3)
+
+
+def candidates(text: str, *, min_freq: int = MIN_FREQ, name_char: float = NAME_CHAR) -> Iterator[tuple]:
+    """Every candidate that survives the cheap vetoes, with its gain:
+    ``(start, end, word, gain)``; the best word per span."""
+    m = model(min_freq)
+    logp = m.logp
+    best: dict[tuple[int, int], tuple[str, float]] = {}
+    in_word: dict[int, bool] = {}
+    n = len(text)
+    for last, (length, words) in m.automaton.iter(text.translate(m.classes)):
+        start, end = last - length + 1, last + 1
+        sub = text[start:end]
+        if sub in logp:
+            continue
+        original = None
+        for word in words:
+            diffs = [k for k in range(length) if sub[k] != word[k]]
+            if len(diffs) > (1 if length == 2 else 2):
+                continue
+            vetoed = False
+            for k in diffs:
+                veto = in_word.get(start + k)
+                if veto is None:
+                    veto = in_word[start + k] = _in_word(logp, text, start + k)
+                if veto:
+                    vetoed = True
+                    break
+            if vetoed:
+                continue
+            if name_char < 1.0 and _looks_like_name(m, text, start, end, name_char):
+                break
+            lo, hi = max(0, start - WINDOW), min(n, end + WINDOW)
+            if original is None:
+                original = segment_score(m, text[lo:hi])
+            gain = segment_score(m, text[lo:start] + word + text[end:hi]) - original
+            if gain > best.get((start, end), ("", -math.inf))[1]:
+                best[(start, end)] = (word, gain)
+    for (start, end), (word, gain) in sorted(best.items()):
+        yield start, end, word, gain
+
+
+def suspected_typos(
+    text: str, *, min_gain: float = MIN_GAIN, min_freq: int = MIN_FREQ, name_char: float = NAME_CHAR
+) -> Iterator[tuple]:
+    """The structure check ``suspected_typos``: ``(start, end, [word], detail, confidence)``
+    for each candidate whose gain reaches ``min_gain``; overlapping candidates keep
+    the one with the higher gain (then the longer one)."""
+    taken: list[tuple[int, int]] = []
+    hits = sorted(
+        (c for c in candidates(text, min_freq=min_freq, name_char=name_char) if c[3] >= min_gain),
+        key=lambda c: (-c[3], c[0] - c[1], c[0]),  # higher gain, then the longer span
+    )
+    kept = []
+    for start, end, word, gain in hits:
+        if any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        kept.append((start, end, word, gain))
+    for start, end, word, gain in sorted(kept):
+        yield start, end, [word], f"疑为「{word}」", confidence(gain)

@@ -1,0 +1,157 @@
+"""The suspected-typo family (TYP900): confusion-set candidates verified by segmentation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from cuomin import Scanner
+from cuomin.engine import confusion
+from cuomin.rules.loader import PackError, parse_pack
+
+
+@pytest.fixture(scope="module")
+def typos():
+    return Scanner(select=["TYP900"])
+
+
+def _found(scanner, text):
+    return [(f.code, f.text, f.start, f.end, f.suggestions, f.tier) for f in scanner.scan(text)]
+
+
+@pytest.mark.parametrize(
+    "text, wrong, start, right",
+    [
+        ("加快推进新型城镇化键设", "键设", 9, "建设"),
+        ("坚持新发展里念", "里念", 5, "理念"),
+        ("深入开展调查研纠", "研纠", 6, "研究"),
+        ("推进乡村振性", "乡村振性", 2, "乡村振兴"),
+        ("严格落实安全生产责任制度，加强监督管里", "管里", 17, "管理"),
+    ],
+)
+def test_typical_hits(typos, text, wrong, start, right):
+    assert _found(typos, text) == [("TYP900", wrong, start, start + len(wrong), [right], "suspected")]
+    (finding,) = typos.scan(text)
+    assert 0.5 < finding.confidence < 1.0
+    assert finding.message.endswith(f"疑为「{right}」")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # real words and clean official prose
+        "加快推进新型城镇化建设，坚持新发展理念，进一步优化营商环境",
+        "国务院办公厅关于进一步优化营商环境的意见",
+        "人民银行、财政部、银保监会指导",
+        "温度处于极低水平",
+        # government jargon of wordlists/gov_userdict.txt
+        "推进放管服改革，提质增效",
+        "实行一照一码，上好思政课",
+        "北京申奥成功",
+        # person names
+        "本报记者刘方炜报道",
+        "董事长张国卿和矿长",
+        "中国农科院梅方权教授",
+        # places and brands
+        "安徽省庐江县",
+        "鹭江出版社",
+        "福特与江铃联合开发",
+    ],
+)
+def test_near_misses_do_not_fire(typos, text):
+    assert _found(typos, text) == []
+
+
+def test_switched_off_by_code_prefix():
+    assert [f.code for f in Scanner(ignore=["TYP9"]).scan("加快推进新型城镇化键设")] == []
+
+
+def test_confirmed_list_finding_wins_over_suspected_one_on_the_same_span():
+    pack = parse_pack(
+        """
+[[rules]]
+code = "LOC001"
+category = "typo"
+severity = "error"
+reason = "本地错别字表"
+source = "test"
+entries = [{ wrong = "键设", right = "建设" }]
+""",
+        "local.toml",
+    )
+    findings = Scanner(extra_packs=[pack], select=["LOC001", "TYP900"]).scan("加快推进新型城镇化键设")
+    assert [(f.code, f.tier, f.confidence) for f in findings] == [("LOC001", "confirmed", 1.0)]
+
+
+def _threshold_pack(min_gain: float):
+    return parse_pack(
+        f"""
+[[rules]]
+code = "TYP901"
+kind = "structure"
+check = "suspected_typos"
+tier = "suspected"
+category = "typo"
+severity = "info"
+reason = "疑似错别字（本地阈值）"
+source = "test"
+params = {{ min_gain = {min_gain}, min_freq = 1000 }}
+""",
+        "local.toml",
+    )
+
+
+def test_threshold_comes_from_the_rule_params():
+    text = "严格落实安全生产责任制度，加强监督管里"  # gain ≈ 9 for 管里 → 管理
+    strict = Scanner(extra_packs=[_threshold_pack(20)], select=["TYP901"])
+    lenient = Scanner(extra_packs=[_threshold_pack(5)], select=["TYP901"])
+    assert strict.scan(text) == []
+    assert [(f.code, f.text, f.tier) for f in lenient.scan(text)] == [("TYP901", "管里", "suspected")]
+
+
+def test_params_only_on_structure_rules():
+    with pytest.raises(PackError, match="only structure rules take params"):
+        parse_pack(
+            """
+[[rules]]
+code = "LOC001"
+category = "typo"
+severity = "error"
+reason = "x"
+source = "x"
+params = { min_gain = 3 }
+entries = [{ wrong = "键设", right = "建设" }]
+""",
+            "bad.toml",
+        )
+
+
+def test_list_rules_stay_confirmed(typos):
+    findings = Scanner(select=["TYP001"]).scan("工作己经完成")
+    assert [(f.code, f.tier, f.confidence) for f in findings] == [("TYP001", "confirmed", 1.0)]
+
+
+def test_model_is_cached_by_content_and_loaded(tmp_path, monkeypatch):
+    monkeypatch.setenv("CUOMIN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("CUOMIN_NO_CACHE", raising=False)
+    built = confusion.load_model(confusion.MIN_FREQ)
+    entries = list((tmp_path / "confusion").glob("*.pickle"))
+    assert len(entries) == 1
+    loaded = confusion.load_model(confusion.MIN_FREQ)
+    assert loaded.patterns == built.patterns and loaded.logp == built.logp
+    assert list((tmp_path / "confusion").glob("*.pickle")) == entries  # not rebuilt
+
+
+def test_user_dictionary_format():
+    assert confusion.read_user_dict("# comment\n提质\n放管服 800\n\n") == {"提质": confusion.USER_FREQ, "放管服": 800}
+
+
+def test_family_does_not_import_jieba():
+    code = (
+        "import sys; from cuomin import Scanner; s = Scanner(select=['TYP900']);"
+        "assert s.scan('加快推进新型城镇化键设'); print('jieba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,287 @@
+"""Guards for the speed work (docs/performance.md): the fast path finds exactly what
+the plain path finds, jieba and heavy readers load only when needed, and the on-disk
+rule-set cache is invalidated by any change to its inputs and survives a bad cache
+directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pickle
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cuomin import Scanner
+from cuomin.engine import cache as cache_mod
+from cuomin.engine.matcher import LiteralMatcher
+from cuomin.engine.normalize import BASE_TABLE, strip_interference, strip_interference_fast
+from cuomin.engine.patterns import first_char_gate
+from cuomin.engine.structure import unpaired_brackets, unpaired_brackets_fast
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "news_zh.txt"
+DAY = dt.date(2024, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Scanner:
+    return Scanner()
+
+
+def _dump(findings):
+    return [f.model_dump() for f in findings]
+
+
+def _noisy_texts(scanner: Scanner, n: int, seed: int = 5) -> list[str]:
+    """Generated posts full of the things the shortcuts skip or special-case: rule
+    keys (some with interference characters inside, some in full-width or upper
+    case), digits of both widths, dates, brackets that do and do not pair, ’."""
+    rnd = random.Random(seed)
+    keys = scanner.literal_keys()
+    pieces = [
+        "的", "了", "我们", "工作", "会议", "，", "。", "、", "：", "；", "（", "）", "“", "”", "《", "》", "‘", "’",
+        "【", "】", "(", ")", "[", "]", " ", "\u3000", "*", "·", ".", "-", "%", "％", "．", "／", "\n", "\n\n",
+        "2023年7月3日", "２０２３年", "23年5月", "5、6个", "1、2", "第条", "，，", "。。", "...", "……", "App", "ＡＰＰ",
+        "k 粉", "Ｋ粉", "don’t", "’98", "13812345678", "110101199003074514", "6222020200112233445", "ok!好", "中,文",
+        "(2023)第12号", "》、《", "”、“", "〇一", "二0二三年", "\u200b",
+    ]
+    texts = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rnd.randint(5, 60)):
+            r = rnd.random()
+            if r < 0.3 and keys:
+                key = rnd.choice(keys)
+                if rnd.random() < 0.3 and len(key) > 1:
+                    cut = rnd.randint(1, len(key) - 1)
+                    key = key[:cut] + rnd.choice(["*", " ", "·", "\u200b", "..", "-_-"]) + key[cut:]
+                if rnd.random() < 0.2:
+                    key = key.upper()
+                parts.append(key)
+            else:
+                parts.append(rnd.choice(pieces))
+        texts.append("".join(parts))
+    return texts
+
+
+# ------------------------------------------------------------ identical findings
+def test_fast_and_plain_paths_agree_on_generated_text(scanner):
+    for text in _noisy_texts(scanner, 400):
+        assert _dump(scanner.scan(text, DAY)) == _dump(scanner._scan_plain(text, DAY)), text
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+def test_fast_and_plain_paths_agree_on_real_text(scanner):
+    text = CORPUS.read_text(encoding="utf-8")[:120_000]
+    posts, cur, size = [], [], 0
+    for line in text.split("\n"):
+        cur.append(line)
+        size += len(line.encode("utf-8")) + 1
+        if size >= 2048:
+            posts.append("\n".join(cur))
+            cur, size = [], 0
+    found = 0
+    for post in posts:
+        for day in (dt.date(1998, 1, 31), DAY):
+            fast = _dump(scanner.scan(post, day))
+            assert fast == _dump(scanner._scan_plain(post, day))
+            found += len(fast)
+    assert found > 0  # the comparison covered real findings, not only empty lists
+
+
+def test_matcher_backends_report_the_same_occurrences(scanner):
+    keys = scanner._matcher.keys + ["ab", "b", "中华", "华人", "人", "𠀀字"]
+    matchers = [LiteralMatcher(keys, b) for b in ("rs", "bytes", "str")]
+    for text in _noisy_texts(scanner, 100, seed=9) + ["𠀀字中华人民", "ab" * 50, ""]:
+        results = [sorted(m.find(text)) for m in matchers]
+        assert results[0] == results[1] == results[2], text
+
+
+def test_rs_matcher_switch_to_dfa_keeps_results():
+    m = LiteralMatcher(["中华", "华人", "人民"], "rs")
+    text = "中华人民共和国" * 40_000  # past DFA_AFTER_CHARS
+    before = m.find("中华人民")
+    m.find(text)
+    assert m._until_dfa is None
+    assert m.find("中华人民") == before == [(0, 0, 2), (1, 1, 3), (2, 2, 4)]
+
+
+def test_fast_interference_strip_equals_the_regex():
+    rnd = random.Random(3)
+    alphabet = "中文字ab9 *._-·\u200b，,Ｋk%／"
+    for _ in range(5000):
+        folded = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 14))).translate(BASE_TABLE)
+        plain, fast = strip_interference(folded), strip_interference_fast(folded)
+        assert plain.text == fast.text
+        n = len(plain.text)
+        for s in range(n):
+            for e in range(s + 1, n + 1):
+                assert plain.span(s, e) == fast.span(s, e)
+
+
+def test_fast_bracket_check_equals_the_full_pairing():
+    rnd = random.Random(4)
+    alphabet = "（）()“”‘’《》【】[]〈〉〔〕字a1\n"
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
+        assert list(unpaired_brackets_fast(text)) == list(unpaired_brackets(text)), text
+
+
+@pytest.mark.parametrize(
+    "pattern, gate",
+    [
+        (r"(?<![0-9])(?P<y>\d{4})年", "[\\d]"),
+        (r"(?<=\p{Han})[,;]", "[,;]"),
+        (r"a?b", "[ab]"),
+        (r"第(?:条|款)", "[第]"),
+        (r".abc", None),  # any character first
+        (r"(?i)abc", None),  # case-insensitive
+        (r"\p{Han}x", None),  # a property class first
+        (r"[^a]b", None),  # negated class
+        (r"a*", None),  # may match empty
+    ],
+)
+def test_pattern_gate(pattern, gate):
+    got = first_char_gate(pattern)
+    assert (got.pattern if got is not None else None) == gate
+
+
+# ------------------------------------------------------------ lazy imports
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True, text=True, check=True, env={**os.environ, "CUOMIN_NO_CACHE": "1"},
+    ).stdout
+    return {m.split(".")[0] for m in json.loads(out.splitlines()[-1])}
+
+
+def test_import_cuomin_loads_no_heavy_module():
+    mods = _modules_after("import cuomin")
+    assert not mods & {"jieba", "openpyxl", "docx", "lxml", "bs4"}
+
+
+def test_clean_paragraph_does_not_import_jieba():
+    mods = _modules_after(
+        "from cuomin import Scanner\n"
+        "assert Scanner().scan('今天上午，市政府召开常务会议，研究部署下一阶段的重点工作。') == []"
+    )
+    assert "jieba" not in mods
+
+
+# ------------------------------------------------------------ on-disk cache
+PACK = """
+[pack]
+name = "perf-test"
+
+[[rules]]
+code = "ZZZ001"
+category = "typo"
+severity = "error"
+reason = "测试用"
+source = "测试"
+entries = [{{ wrong = "{wrong}", right = "正确" }}]
+"""
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    d = tmp_path / "cache"
+    monkeypatch.setenv("CUOMIN_CACHE_DIR", str(d))
+    monkeypatch.delenv("CUOMIN_NO_CACHE", raising=False)
+    return d
+
+
+def _entries(cache_dir: Path) -> list[Path]:
+    return sorted((cache_dir / "scanners").glob("*.pickle"))
+
+
+def test_cache_hit_loads_instead_of_building(cache_dir, tmp_path, monkeypatch):
+    pack = tmp_path / "p.toml"
+    pack.write_text(PACK.format(wrong="甲乙丙"), encoding="utf-8")
+    first = cache_mod.cached_scanner(extra_packs=[pack])
+    assert len(_entries(cache_dir)) == 1
+
+    def no_build(self):
+        raise AssertionError("built although a cache entry exists")
+
+    monkeypatch.setattr(Scanner, "_build", no_build)
+    second = cache_mod.cached_scanner(extra_packs=[pack])
+    assert second is not first
+    assert [f.code for f in second.scan("这是甲乙丙。", DAY)] == ["ZZZ001"]
+    assert second.rule("ZZZ001").rule.reason == "测试用"  # the lazily unpacked rules
+
+
+def test_cache_is_invalidated_when_a_pack_changes(cache_dir, tmp_path):
+    pack = tmp_path / "p.toml"
+    pack.write_text(PACK.format(wrong="甲乙丙"), encoding="utf-8")
+    s1 = cache_mod.cached_scanner(extra_packs=[pack])
+    assert [f.text for f in s1.scan("甲乙丙 丁戊己", DAY) if f.code == "ZZZ001"] == ["甲乙丙"]
+    pack.write_text(PACK.format(wrong="丁戊己"), encoding="utf-8")
+    s2 = cache_mod.cached_scanner(extra_packs=[pack])
+    assert [f.text for f in s2.scan("甲乙丙 丁戊己", DAY) if f.code == "ZZZ001"] == ["丁戊己"]
+    assert len(_entries(cache_dir)) == 2
+
+
+def test_cache_key_covers_select_ignore_and_allow(tmp_path):
+    base = cache_mod.scanner_key()
+    assert base == cache_mod.scanner_key()
+    assert cache_mod.scanner_key(select=["POL"]) != base
+    assert cache_mod.scanner_key(ignore=["POL"]) != base
+    assert cache_mod.scanner_key(allow=["中华人名共和国"]) != base
+    allow = tmp_path / "allow.txt"
+    allow.write_text("甲\n", encoding="utf-8")
+    k1 = cache_mod.scanner_key(allow=[allow])
+    allow.write_text("乙\n", encoding="utf-8")
+    assert cache_mod.scanner_key(allow=[allow]) != k1
+
+
+def test_unwritable_cache_dir_still_scans(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("CUOMIN_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.delenv("CUOMIN_NO_CACHE", raising=False)
+    s = cache_mod.cached_scanner()
+    assert [f.code for f in s.scan("中华人名共和国成立", DAY)] == ["POL001"]
+
+
+def test_corrupt_entry_is_rebuilt(cache_dir):
+    cache_mod.cached_scanner()
+    (entry,) = _entries(cache_dir)
+    entry.write_bytes(b"\x80\x05truncated")
+    s = cache_mod.cached_scanner()
+    assert [f.code for f in s.scan("中华人名共和国成立", DAY)] == ["POL001"]
+    assert pickle.loads(entry.read_bytes()).literal_count == s.literal_count  # rewritten
+
+
+def test_no_cache_env_and_flag_write_nothing(cache_dir, monkeypatch):
+    cache_mod.cached_scanner(use_cache=False)
+    assert not _entries(cache_dir)
+    monkeypatch.setenv("CUOMIN_NO_CACHE", "1")
+    cache_mod.cached_scanner()
+    assert not _entries(cache_dir)
+
+
+def test_cli_no_cache_flag(cache_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from cuomin.cli import main
+
+    doc = tmp_path / "a.txt"
+    doc.write_text("中华人名共和国成立", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--no-cache", "--format", "json", str(doc)])
+    assert result.exit_code == 1
+    assert not _entries(cache_dir)
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(doc)])
+    assert result.exit_code == 1
+    assert len(_entries(cache_dir)) == 1
+
+
+def test_pickled_scanner_scans_the_same(scanner):
+    clone = pickle.loads(pickle.dumps(scanner))
+    for text in _noisy_texts(scanner, 30, seed=11):
+        assert _dump(clone.scan(text, DAY)) == _dump(scanner.scan(text, DAY))
+    assert clone.rules.keys() == scanner.rules.keys()
