@@ -63,7 +63,7 @@ def test_json_format_reports_unreadable_files(files):
     r = run(["check", "--format", "json", str(files["error.txt"]), "/nonexistent.txt"])
     doc = json.loads(r.stdout)
     assert r.exit_code == 2
-    assert doc["summary"] == {"files": 2, "unreadable": 1, "findings": 1, "error": 1, "warning": 0, "info": 0}
+    assert doc["summary"] == {"files": 2, "unreadable": 1, "findings": 1, "error": 1, "warning": 0, "info": 0, "suppressed": 0}
     assert doc["files"][1]["error"] == "/nonexistent.txt: no such file"
     assert "cuomin: /nonexistent.txt: no such file" in r.stderr
 
@@ -93,10 +93,12 @@ def test_bad_inputs_exit_2_and_the_others_are_still_checked(tmp_path, files):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    r = run(["check", "--format", "jsonl", str(binary), str(files["error.txt"]), str(tmp_path)])
+    nodocs = tmp_path / "nodocs"  # a directory is walked; one with no documents is an input error
+    nodocs.mkdir()
+    r = run(["check", "--format", "jsonl", str(binary), str(files["error.txt"]), str(nodocs)])
     assert r.exit_code == 2
     assert f"{binary}: binary file" in r.stderr
-    assert f"{tmp_path}: is a directory" in r.stderr
+    assert f"{nodocs}: no documents to check" in r.stderr
     assert json.loads(r.stdout)["code"] == "POL001"  # the good file was still checked
     r = run(["check", str(empty)])
     assert r.exit_code == 0 and "未发现问题" in r.output

@@ -2,6 +2,12 @@
 
 Inputs that cannot be read become results with an ``error`` instead of stopping the
 run, so one bad file never hides the findings of the others.
+
+Every finding's ``start``/``end`` are exact offsets into the document's extracted
+text (``CheckResult.document.text``); its ``line``/``column`` are where a person finds
+it: the line and column of the file for text, Markdown and HTML (source lines, not
+lines of the extracted text), the paragraph number and the character in it for
+Word files (``CheckResult.label`` adds "表格1第2行第3列，第12段").
 """
 
 from __future__ import annotations
@@ -14,21 +20,55 @@ from typing import Iterable, Iterator, Optional
 
 from .engine.scanner import Scanner
 from .models import SEVERITY_RANK, Finding
-from .readers import Document, InputError, read_document, read_stdin
+from .readers import Document, InputError, Region, read_document, read_stdin
+from .readers.walk import expand
+from .suppress import split_suppressed
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
 @dataclass
 class CheckResult:
+    """One input: its findings, the findings suppressed in it, or why it could not
+    be read. ``text`` is the text reports show lines of (the file's own text for
+    text and Markdown, the extracted text for HTML and Word)."""
+
     name: str
     text: str = ""
     findings: list[Finding] = field(default_factory=list)
     error: Optional[str] = None
+    suppressed: list[Finding] = field(default_factory=list)
+    document: Optional[Document] = None
+
+    def label(self, f: Finding) -> str:
+        return self.document.label(f.start) if self.document is not None else ""
+
+    def region(self, f: Finding) -> Region:
+        if self.document is not None:
+            return self.document.region(f.start, f.end)
+        return Region(f.line, f.column, f.line, f.column + (f.end - f.start))
+
+    def source_span(self, f: Finding) -> Optional[tuple[int, int]]:
+        """Where ``f.text`` is in the file's own text, when it is there verbatim."""
+        return self.document.source_span(f.start, f.end) if self.document is not None else (f.start, f.end)
 
 
 def check_document(scanner: Scanner, doc: Document, published: Optional[dt.date] = None) -> CheckResult:
-    return CheckResult(doc.name, doc.text, scanner.scan(doc.text, published=published))
+    findings = scanner.scan(doc.text, published=published)
+    if doc.source_map is not None:
+        findings = [_relocate(doc, f) for f in findings]
+    kept, suppressed = split_suppressed(findings, doc.suppressions)
+    return CheckResult(doc.name, doc.display_text, kept, None, suppressed, doc)
+
+
+def _relocate(doc: Document, f: Finding) -> Finding:
+    r = doc.region(f.start, f.end)
+    return f.model_copy(update={"line": r.start_line, "column": r.start_column})
+
+
+def read_input(item: str, encoding: Optional[str] = None, stdin_name: str = "<stdin>") -> Document:
+    """A path, or ``-`` for standard input. Raises :class:`InputError`."""
+    return read_stdin(stdin_name, encoding) if item == "-" else read_document(Path(item), encoding)
 
 
 def check_inputs(
@@ -38,11 +78,16 @@ def check_inputs(
     published: Optional[dt.date] = None,
     encoding: Optional[str] = None,
     stdin_name: str = "<stdin>",
+    skip: Iterable[Path] = (),
 ) -> Iterator[CheckResult]:
-    """Check each input in turn: a path, or ``-`` for standard input."""
-    for item in inputs:
+    """Check each input in turn: a file, a directory (walked, leaving out ``skip``:
+    the allow-list files of the configuration), or ``-`` for standard input."""
+    for item in expand(inputs, skip):
+        if isinstance(item, InputError):
+            yield CheckResult(item.name or str(item), error=str(item))
+            continue
         try:
-            doc = read_stdin(stdin_name, encoding) if item == "-" else read_document(Path(item), encoding)
+            doc = read_input(item, encoding, stdin_name)
         except InputError as exc:
             yield CheckResult(stdin_name if item == "-" else item, error=str(exc))
             continue
@@ -58,7 +103,8 @@ def fails(findings: Iterable[Finding], fail_on: str) -> bool:
 
 
 def exit_code(results: Iterable[CheckResult], fail_on: str) -> int:
-    """0 clean, 1 findings at or above ``fail_on``, 2 when any input could not be read."""
+    """0 clean, 1 findings at or above ``fail_on``, 2 when any input could not be read.
+    Suppressed findings never count."""
     results = list(results)
     if any(r.error for r in results):
         return 2
@@ -67,3 +113,19 @@ def exit_code(results: Iterable[CheckResult], fail_on: str) -> int:
 
 def severity_counts(findings: Iterable[Finding]) -> Counter:
     return Counter(f.severity.value for f in findings)
+
+
+def summary(results: Iterable[CheckResult]) -> dict:
+    """Counts over all results, the same in every output format."""
+    results = list(results)
+    every = [f for r in results for f in r.findings]
+    counts = severity_counts(every)
+    return {
+        "files": len(results),
+        "unreadable": sum(1 for r in results if r.error),
+        "findings": len(every),
+        "error": counts["error"],
+        "warning": counts["warning"],
+        "info": counts["info"],
+        "suppressed": sum(len(r.suppressed) for r in results),
+    }

@@ -1,30 +1,166 @@
-"""Reading inputs into documents (name + text) for the scanner."""
+"""Reading inputs into documents for the scanner.
+
+Plain text (``.txt`` and anything unknown), Markdown (``.md``, ``.markdown``), HTML
+(``.html``, ``.htm``, ``.xhtml``) and Word (``.docx``), from files, directories
+(:mod:`cuomin.readers.walk`) or standard input. A :class:`Document` carries the text
+the scanner sees (``text``), the file's own text where it differs (``source``), how to
+get from one to the other, and the inline suppressions found in it.
+"""
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
 from ..encoding import DecodeError, decode_bytes
+from ..suppress import Suppression, line_suppressions
+from .locations import LineIndex, Region, SegmentMap
+
+__all__ = ["Document", "InputError", "KINDS", "Region", "kind_for", "parse_text", "read_bytes", "read_document", "read_stdin"]
 
 #: A file larger than this is refused rather than read into memory whole.
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 
+#: File name suffix → document kind; anything else is read as plain text.
+KINDS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+}
+
 
 class InputError(ValueError):
-    """An input that cannot be read; the message names it."""
+    """An input that cannot be read; the message names it (``name`` is the input)."""
+
+    def __init__(self, message: str, name: Optional[str] = None):
+        super().__init__(message)
+        self.name = name
 
 
 @dataclass(frozen=True)
 class Document:
+    """One input, ready to scan.
+
+    ``text`` is what the scanner reads, and every finding's ``start``/``end`` are
+    offsets into it. ``source`` is the file's decoded text when that differs (Markdown
+    with its code masked, HTML markup); ``source_map`` takes text offsets to source
+    offsets when they are not the same offsets (HTML). ``labels`` name each line of
+    ``text`` for people (DOCX: ``第12段``). ``encoding``/``bom`` say how to write the
+    file back (text and Markdown files only).
+    """
+
     name: str
     text: str
+    kind: str = "text"
+    source: Optional[str] = None
+    source_map: Optional[SegmentMap] = None
+    labels: Optional[tuple[str, ...]] = None
+    suppressions: tuple[Suppression, ...] = ()
+    sha256: str = ""
+    path: Optional[str] = None
+    encoding: Optional[str] = None
+    bom: bytes = b""
+
+    @property
+    def source_text(self) -> str:
+        """The file's own text (for DOCX, the extracted text: there is no other)."""
+        return self.text if self.source is None else self.source
+
+    @property
+    def display_text(self) -> str:
+        """The text whose lines reports show: the source where offsets are shared."""
+        return self.source_text if self.source_map is None else self.text
+
+    @property
+    def writable(self) -> bool:
+        """Whether fixes can be written back into the file (text and Markdown)."""
+        return self.kind in ("text", "markdown") and self.path is not None and self.encoding is not None
+
+    @cached_property
+    def _lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    def region(self, start: int, end: int) -> Region:
+        """Start and end (line, column) of ``text[start:end]`` in the user's file:
+        source lines for HTML, paragraph and character for DOCX."""
+        if self.source_map is not None:
+            return self.source_map.region(start, end)
+        return self._lines.region(start, end)
+
+    def source_span(self, start: int, end: int) -> Optional[tuple[int, int]]:
+        """The span of ``source_text`` holding exactly ``text[start:end]``, if any."""
+        if self.source_map is not None:
+            return self.source_map.source_span(start, end)
+        return start, end
+
+    def label(self, offset: int) -> str:
+        """What a person calls the place of ``offset`` ("第3段"), or ""."""
+        if not self.labels:
+            return ""
+        line = self._lines.position(offset)[0]
+        return self.labels[line - 1] if line <= len(self.labels) else ""
+
+
+def kind_for(name: str) -> str:
+    return KINDS.get(Path(name).suffix.lower(), "text")
+
+
+def parse_text(source: str, name: str, kind: str = "text", **extra) -> Document:
+    """A Document from decoded text of a text, Markdown or HTML file."""
+    if kind == "markdown":
+        from .markdown import parse_markdown
+
+        text, sup = parse_markdown(source)
+        return Document(name, text, kind, source=source, suppressions=tuple(sup), **extra)
+    if kind == "html":
+        from .html import parse_html
+
+        text, smap, sup = parse_html(source)
+        return Document(name, text, kind, source=source, source_map=smap, suppressions=tuple(sup), **extra)
+    return Document(name, source, "text", suppressions=tuple(line_suppressions(source)), **extra)
+
+
+def read_bytes(
+    data: bytes,
+    name: str,
+    *,
+    kind: Optional[str] = None,
+    encoding: Optional[str] = None,
+    path: Optional[str] = None,
+) -> Document:
+    """A Document from the bytes of a file; ``kind`` defaults to the one ``name``'s
+    suffix implies. Raises :class:`InputError` naming ``name``."""
+    kind = kind or kind_for(name)
+    digest = hashlib.sha256(data).hexdigest()
+    if kind == "docx":
+        from .docx import DocxError, parse_docx
+
+        try:
+            text, labels = parse_docx(data)
+        except DocxError as exc:
+            raise InputError(f"{name}: {exc}") from None
+        return Document(
+            name, text, "docx", labels=labels, suppressions=tuple(line_suppressions(text)), sha256=digest, path=path
+        )
+    text = _decode(data, name, encoding)
+    codec, bom = _codec(data, encoding)
+    return parse_text(text, name, kind, sha256=digest, path=path, encoding=codec, bom=bom)
 
 
 def read_document(path: Path, encoding: Optional[str] = None) -> Document:
-    """Read and decode one text file (UTF-8 with or without BOM, else GB18030/GBK)."""
+    """Read one file: decoded (UTF-8 with or without BOM, else GB18030/GBK) and parsed
+    by its kind (suffix)."""
+    path = Path(path)
     name = str(path)
     try:
         if path.is_dir():
@@ -39,11 +175,12 @@ def read_document(path: Path, encoding: Optional[str] = None) -> Document:
         raise InputError(f"{name}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror}") from None
-    return Document(name, _decode(data, name, encoding))
+    return read_bytes(data, name, encoding=encoding, path=name)
 
 
 def read_stdin(name: str = "<stdin>", encoding: Optional[str] = None) -> Document:
-    return Document(name, _decode(sys.stdin.buffer.read(), name, encoding))
+    """Standard input, parsed by the kind ``name`` implies (``--stdin-name draft.md``)."""
+    return read_bytes(sys.stdin.buffer.read(), name, encoding=encoding)
 
 
 def _decode(data: bytes, name: str, encoding: Optional[str]) -> str:
@@ -51,3 +188,21 @@ def _decode(data: bytes, name: str, encoding: Optional[str]) -> str:
         return decode_bytes(data, name=name, encoding=encoding)
     except DecodeError as exc:
         raise InputError(str(exc)) from None
+
+
+def _codec(data: bytes, encoding: Optional[str]) -> tuple[str, bytes]:
+    """The codec and BOM that write decoded text back as the same bytes (the same
+    choices :func:`cuomin.encoding.decode_bytes` made to read it)."""
+    if encoding:
+        return encoding, b""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8", codecs.BOM_UTF8
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", codecs.BOM_UTF16_LE
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", codecs.BOM_UTF16_BE
+    try:
+        data.decode("utf-8")
+        return "utf-8", b""
+    except UnicodeDecodeError:
+        return "gb18030", b""

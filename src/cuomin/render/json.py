@@ -6,43 +6,40 @@ import json
 from typing import Iterable
 
 from .. import __version__
-from ..check import CheckResult, severity_counts
+from ..check import CheckResult, summary
 
 
-def finding_record(name: str, finding) -> dict:
-    return {"path": name, **finding.to_dict()}
+def finding_record(name: str, finding, label: str = "") -> dict:
+    record = {"path": name, **finding.to_dict()}
+    if label:  # Word files: "表格1第2行第3列，第12段"
+        record["location"] = label
+    return record
+
+
+def _finding(r: CheckResult, f) -> dict:
+    d = f.to_dict()
+    label = r.label(f)
+    if label:
+        d["location"] = label
+    return d
 
 
 def render_jsonl(results: Iterable[CheckResult]) -> Iterable[str]:
     for r in results:
         for f in r.findings:
-            yield json.dumps(finding_record(r.name, f), ensure_ascii=False)
+            yield json.dumps(finding_record(r.name, f, r.label(f)), ensure_ascii=False)
 
 
 def render_json(results: Iterable[CheckResult]) -> Iterable[str]:
-    files = []
-    every = []
-    for r in results:
-        every.extend(r.findings)
-        files.append(
-            {
-                "path": r.name,
-                "error": r.error,
-                "findings": [f.to_dict() for f in r.findings],
-            }
-        )
-    counts = severity_counts(every)
-    doc = {
-        "tool": "cuomin",
-        "version": __version__,
-        "files": files,
-        "summary": {
-            "files": len(files),
-            "unreadable": sum(1 for f in files if f["error"]),
-            "findings": len(every),
-            "error": counts["error"],
-            "warning": counts["warning"],
-            "info": counts["info"],
-        },
-    }
+    results = list(results)
+    files = [
+        {
+            "path": r.name,
+            "error": r.error,
+            "findings": [_finding(r, f) for f in r.findings],
+            "suppressed": [_finding(r, f) for f in r.suppressed],
+        }
+        for r in results
+    ]
+    doc = {"tool": "cuomin", "version": __version__, "files": files, "summary": summary(results)}
     yield json.dumps(doc, ensure_ascii=False, indent=2)

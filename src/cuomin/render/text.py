@@ -27,9 +27,10 @@ def _suggestion_text(f: Finding) -> str:
     return f" → {shown}"
 
 
-def finding_header(name: str, f: Finding, colour: bool) -> str:
+def finding_header(name: str, f: Finding, colour: bool, label: str = "") -> str:
     code = click.style(f.code, fg=SEVERITY_COLOURS[f.severity.value], bold=True) if colour else f.code
-    return f"{name}:{f.line}:{f.column}: {code} {f.message}{_suggestion_text(f)}"
+    where = f"［{label}］" if label else ""
+    return f"{name}:{f.line}:{f.column}: {where}{code} {f.message}{_suggestion_text(f)}"
 
 
 def marked_line(text: str, f: Finding, colour: bool) -> list[str]:
@@ -50,18 +51,24 @@ def marked_line(text: str, f: Finding, colour: bool) -> list[str]:
 def render_text(results: Iterable[CheckResult], colour: bool = False, show_lines: bool = True) -> Iterable[str]:
     total = []
     files = 0
+    suppressed = 0
     for r in results:
         files += 1
         if r.error:
             continue
+        suppressed += len(r.suppressed)
         for f in r.findings:
             total.append(f)
-            yield finding_header(r.name, f, colour)
+            yield finding_header(r.name, f, colour, r.label(f))
             if show_lines:
                 yield from marked_line(r.text, f, colour)
-    counts = severity_counts(total)
-    if total:
+    yield summary_line(total, files, suppressed)
+
+
+def summary_line(findings: list[Finding], files: int, suppressed: int = 0) -> str:
+    counts = severity_counts(findings)
+    waived = f"另有 {suppressed} 处已按注释抑制，" if suppressed else ""
+    if findings:
         detail = "，".join(f"{label} {counts[k]}" for k, label in (("error", "错误"), ("warning", "警告"), ("info", "提示")) if counts[k])
-        yield f"共发现 {len(total)} 处问题（{detail}），检查 {files} 个输入。"
-    else:
-        yield f"未发现问题，检查 {files} 个输入。"
+        return f"共发现 {len(findings)} 处问题（{detail}），{waived}检查 {files} 个输入。"
+    return f"未发现问题，{waived}检查 {files} 个输入。"

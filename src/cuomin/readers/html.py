@@ -1,0 +1,155 @@
+"""HTML: the visible text, with every character traced back to the source.
+
+* ``<script>``, ``<style>``, ``<template>`` and ``<noscript>`` are skipped; ``<title>``
+  is kept (it is shown in the tab and in search results).
+* Block elements (``<p>``, ``<div>``, ``<li>``, ``<td>``, ``<br>``, headings …) end a
+  line, so a finding never joins text of two paragraphs.
+* White space collapses as a browser shows it: a run becomes one space, and a run
+  with a line break between two Chinese characters disappears (CSS Text's segment
+  break rule), so ``中华人\\n名共和国`` in the source is still checked as one word.
+  ``<pre>`` keeps its white space.
+* Character references (``&nbsp;``, ``&#20013;``) are decoded.
+
+Findings keep exact offsets into the extracted text; a :class:`SegmentMap` gives
+the source line and column a user sees in an editor, and the exact source span
+wherever the text is a verbatim copy (so SARIF fixes can point into the file).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+from ..suppress import Suppression, directive, regions
+from .locations import SegmentMap
+
+SKIP = frozenset({"script", "style", "template", "noscript"})
+BLOCK = frozenset(
+    """address article aside blockquote body br caption center dd details dialog div dl dt
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html li
+    legend main nav ol option p pre section summary table tbody td tfoot th thead title tr ul""".split()
+)
+_WS = re.compile(r"[ \t\n\r\f]+|[^ \t\n\r\f]+")
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+class _Extractor(HTMLParser):
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=False)
+        self.map = SegmentMap(source)
+        self._line_starts = self.map.lines.starts
+        self.parts: list[str] = []
+        self.length = 0
+        self.last = "\n"
+        self.skip: list[str] = []
+        self.pre = 0
+        self.pending: tuple[int, bool] | None = None  # (source offset, holds a line break)
+        self.directives: list[tuple[int, str, tuple[str, ...]]] = []
+
+    # ------------------------------------------------------------ plumbing
+    def _pos(self) -> int:
+        line, col = self.getpos()
+        return self._line_starts[line - 1] + col
+
+    def _emit(self, piece: str, source_offset: int, verbatim: bool) -> None:
+        self.map.add(self.length, source_offset, len(piece), verbatim)
+        self.parts.append(piece)
+        self.length += len(piece)
+        self.last = piece[-1]
+
+    def _flush_space(self, next_char: str) -> None:
+        if self.pending is None:
+            return
+        offset, has_break = self.pending
+        self.pending = None
+        if self.last == "\n":
+            return  # leading white space of a line is not shown
+        if has_break and _wide(self.last) and _wide(next_char):
+            return
+        self._emit(" ", offset, False)
+
+    def _break(self) -> None:
+        self.pending = None
+        if self.length and self.last != "\n":
+            self._emit("\n", self._pos(), False)
+
+    # ------------------------------------------------------------ events
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIP:
+            self.skip.append(tag)
+            return
+        if self.skip:
+            return
+        if tag in BLOCK:
+            self._break()
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in SKIP or self.skip:
+            return
+        if tag in BLOCK:
+            self._break()
+
+    def handle_endtag(self, tag):
+        if self.skip:
+            if tag == self.skip[-1]:
+                self.skip.pop()
+            return
+        if tag in BLOCK:
+            self._break()
+        if tag == "pre" and self.pre:
+            self.pre -= 1
+
+    def handle_data(self, data):
+        if self.skip or not data:
+            return
+        base = self._pos()
+        if self.pre:
+            self._flush_space(data[0])
+            self._emit(data, base, True)
+            return
+        for m in _WS.finditer(data):
+            token = m.group()
+            if token[0] in " \t\n\r\f":
+                if self.pending is None:
+                    self.pending = (base + m.start(), "\n" in token)
+                elif "\n" in token:
+                    self.pending = (self.pending[0], True)
+            else:
+                self._flush_space(token[0])
+                self._emit(token, base + m.start(), True)
+
+    def _reference(self, raw: str) -> None:
+        if self.skip:
+            return
+        text = html.unescape(raw)
+        if not text:
+            return
+        self._flush_space(text[0])
+        self._emit(text, self._pos(), False)
+
+    def handle_entityref(self, name):
+        self._reference(f"&{name};")
+
+    def handle_charref(self, name):
+        self._reference(f"&#{name};")
+
+    def handle_comment(self, data):
+        d = directive(data)
+        if d is not None:
+            self.directives.append((self.length, d[0], d[1]))
+
+
+def parse_html(source: str) -> tuple[str, SegmentMap, list[Suppression]]:
+    """``(visible text, source map, suppressions)`` for an HTML document."""
+    p = _Extractor(source)
+    p.feed(source)
+    p.close()
+    text = "".join(p.parts)
+    return text, p.map, regions(p.directives, len(text))

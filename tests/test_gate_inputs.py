@@ -1,0 +1,273 @@
+"""Inputs of the pre-publication gate: .txt, .md, .html, .docx, stdin and directories.
+
+Each test pins where a finding is reported (line/column as the user sees the file,
+and the exact offsets into the extracted text) and what must not be read.
+"""
+
+import json
+import zipfile
+
+import docx
+from click.testing import CliRunner
+
+from cuomin.check import check_inputs
+from cuomin.cli import main
+from cuomin.readers import InputError, read_bytes, read_document
+from cuomin.readers.walk import expand
+
+from .conftest import DATE
+
+POL = "中华人名共和国"
+
+
+def run(args, input=None):
+    return CliRunner().invoke(main, ["check", "--isolated", "--date", DATE.isoformat(), *args], input=input)
+
+
+def check(scanner, *paths):
+    return list(check_inputs(scanner, [str(p) for p in paths], published=DATE))
+
+
+def where(result):
+    return [(f.code, f.line, f.column, f.text) for f in result.findings]
+
+
+def assert_exact(result):
+    """Offsets are exact in the extracted text, whatever the line/column say."""
+    for f in result.findings + result.suppressed:
+        assert result.document.text[f.start : f.end] == f.text
+
+
+# ------------------------------------------------------------------ plain text
+def test_plain_text_crlf_keeps_lines_and_columns(tmp_path, scanner):
+    p = tmp_path / "a.txt"
+    p.write_bytes("第一行\r\n热烈庆祝中华人名共和国成立\r\n".encode("utf-8"))
+    (r,) = check(scanner, p)
+    assert where(r) == [("POL001", 2, 5, POL)]
+    assert r.document.kind == "text" and r.document.encoding == "utf-8"
+    assert_exact(r)
+
+
+# ------------------------------------------------------------------ markdown
+MD = """---
+title: 中华人名共和国
+---
+# 通知
+
+热烈庆祝中华人名共和国成立，详见[附件](https://example.gov.cn/己经.html)。
+
+```text
+代码里的中华人名共和国不查
+```
+
+行内 `己经` 不查，正文己经要查。<span class="己经">标签不查</span>
+"""
+
+
+def test_markdown_checks_prose_and_masks_code_links_and_front_matter(tmp_path, scanner):
+    p = tmp_path / "a.md"
+    p.write_text(MD, encoding="utf-8")
+    (r,) = check(scanner, p)
+    assert where(r) == [("POL001", 6, 5, POL), ("TYP001", 12, 14, "己经")]
+    assert len(r.document.text) == len(MD)  # masking keeps every offset
+    assert r.text == MD  # reports show the source lines, not the masked text
+    assert_exact(r)
+
+
+def test_markdown_gb18030_file(tmp_path, scanner):
+    p = tmp_path / "gbk.md"
+    p.write_bytes("# 标题\n\n中华人名共和国\n".encode("gbk"))
+    (r,) = check(scanner, p)
+    assert where(r) == [("POL001", 3, 1, POL)]
+    assert r.document.encoding == "gb18030"
+
+
+# ------------------------------------------------------------------ html
+HTML = """<!DOCTYPE html>
+<html><head><title>中华人名共和国国庆通知</title>
+<style>p::after { content: "中华人名共和国"; }</style>
+<script>var s = "己经";</script>
+</head><body>
+<div class="nav"><a href="/己经">首页</a></div>
+<p>热烈庆祝中华人
+名共和国成立，
+县环保局已经安装。</p><p>第二段&nbsp;己经&amp;</p>
+<pre>保留  空格 己经</pre>
+</body></html>
+"""
+
+
+def test_html_visible_text_only_with_source_lines(tmp_path, scanner):
+    p = tmp_path / "a.html"
+    p.write_text(HTML, encoding="utf-8")
+    (r,) = check(scanner, p)
+    doc = r.document
+    assert doc.text == (
+        "中华人名共和国国庆通知\n首页\n热烈庆祝中华人名共和国成立，县环保局已经安装。\n"
+        "第二段\xa0己经&\n保留  空格 己经\n"
+    )
+    # line and column in the HTML source; the word broken over two source lines is
+    # found (a line break between Chinese characters is not a space)
+    assert [(f.code, f.line, f.column) for f in r.findings] == [
+        ("POL001", 2, 20),  # <title>
+        ("POL001", 7, 8),  # starts on line 7, ends on line 8
+        ("OUT002", 9, 2),
+        ("TYP001", 9, 26),  # after &nbsp;
+        ("TYP001", 10, 13),  # inside <pre>
+    ]
+    assert [f.text for f in r.findings] == [POL, POL, "环保局", "己经", "己经"]
+    assert_exact(r)
+    span = doc.source_span(r.findings[2].start, r.findings[2].end)
+    assert HTML[span[0] : span[1]] == "环保局"  # verbatim: a fix can point into the file
+    assert doc.source_span(r.findings[1].start, r.findings[1].end) is None  # broken over lines: no exact span
+    assert r.region(r.findings[1]) == (7, 8, 8, 5)
+
+
+def test_html_script_and_style_never_read_even_unclosed_elsewhere(scanner):
+    doc = read_bytes("<p>甲</p><script>中华人名共和国</script><style>己经</style><p>乙</p>".encode(), "x.html")
+    assert doc.text == "甲\n乙\n"
+
+
+# ------------------------------------------------------------------ docx
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def make_docx(path):
+    d = docx.Document()
+    d.add_heading("关于开展专项行动的通知", 1)  # 第1段
+    d.add_paragraph("热烈庆祝中华人名共和国成立75周年。")  # 第2段
+    d.add_paragraph("")  # 第3段 (empty paragraphs count, as in Word)
+    p = d.add_paragraph("县环保局")  # 第4段: the text is split over runs
+    p.add_run("己").bold = True
+    p.add_run("经完成。")
+    t = d.add_table(rows=2, cols=2)  # 第5-8段
+    t.cell(0, 0).text = "联系人"
+    t.cell(0, 1).text = "电话"
+    t.cell(1, 0).text = "王某"
+    t.cell(1, 1).text = "13812345678"
+    d.add_paragraph("修订：")  # 第9段, tracked changes below
+    d.save(path)
+    # tracked changes as Word writes them: a deletion and an insertion in 第9段
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    changes = (
+        f'<w:del w:id="1" w:author="a" xmlns:w="{W}"><w:r><w:delText>中华人名共和国</w:delText></w:r></w:del>'
+        f'<w:ins w:id="2" w:author="a" xmlns:w="{W}"><w:r><w:t>按装</w:t></w:r></w:ins>'
+    )
+    xml = xml.replace("<w:t>修订：</w:t></w:r>", "<w:t>修订：</w:t></w:r>" + changes, 1)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, xml.encode("utf-8") if name == "word/document.xml" else data)
+    return path
+
+
+def test_docx_paragraphs_tables_and_tracked_changes(tmp_path, scanner):
+    p = make_docx(tmp_path / "draft.docx")
+    (r,) = check(scanner, p)
+    doc = r.document
+    assert doc.text.split("\n") == [
+        "关于开展专项行动的通知",
+        "热烈庆祝中华人名共和国成立75周年。",
+        "",
+        "县环保局己经完成。",
+        "联系人",
+        "电话",
+        "王某",
+        "13812345678",
+        "修订：按装",  # deletion left out, insertion in: the text that will be published
+    ]
+    got = [(f.code, f.line, f.column, r.label(f)) for f in r.findings]
+    assert got == [
+        ("POL001", 2, 5, "第2段"),
+        ("OUT002", 4, 2, "第4段"),
+        ("TYP001", 4, 5, "第4段"),
+        ("PRI002", 8, 1, "表格1第2行第2列，第8段"),
+        ("TYP001", 9, 4, "第9段"),
+    ]
+    assert_exact(r)
+    assert len(doc.sha256) == 64 and not doc.writable
+
+
+def test_docx_label_in_text_and_json_output(tmp_path):
+    p = make_docx(tmp_path / "draft.docx")
+    r = run([str(p)])
+    assert r.exit_code == 1
+    assert f"{p}:8:1: ［表格1第2行第2列，第8段］PRI002 " in r.output
+    r = run(["--format", "jsonl", str(p)])
+    records = [json.loads(x) for x in r.output.splitlines()]
+    assert records[0]["location"] == "第2段" and records[0]["line"] == 2
+
+
+def test_bad_docx_and_old_doc_are_input_errors(tmp_path, scanner):
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    old = tmp_path / "old.docx"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    good = tmp_path / "a.txt"
+    good.write_text(POL, encoding="utf-8")
+    results = check(scanner, bad, old, good)
+    assert results[0].error == f"{bad}: not a .docx file (not a Word 2007+ package)"
+    assert "Word 97–2003 (.doc) or password-protected" in results[1].error
+    assert where(results[2]) == [("POL001", 1, 1, POL)]  # the batch went on
+
+
+# ------------------------------------------------------------------ stdin
+def test_stdin_reader_follows_the_stdin_name(tmp_path):
+    r = run(["--stdin-name", "post.html", "--format", "jsonl", "-"], input="<p>甲</p>\n<p>中华人名共和国</p>")
+    rec = json.loads(r.output)
+    assert (rec["path"], rec["line"], rec["column"], rec["start"]) == ("post.html", 2, 4, 2)
+    data = make_docx(tmp_path / "x.docx").read_bytes()
+    r = CliRunner().invoke(main, ["check", "--isolated", "--stdin-name", "x.docx", "--format", "jsonl"], input=data)
+    assert json.loads(r.output.splitlines()[0])["location"] == "第2段"
+
+
+# ------------------------------------------------------------------ directories
+def tree(root, files):
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            p.write_bytes(text)
+        else:
+            p.write_text(text, encoding="utf-8")
+
+
+def test_directory_walk_honours_cuominignore(tmp_path):
+    tree(
+        tmp_path,
+        {
+            ".cuominignore": "# drafts not for publication\narchive/\n*.html\n!keep.html\n",
+            "a.txt": POL,
+            "b.md": POL,
+            "keep.html": POL,
+            "skip.html": POL,
+            "archive/old.txt": POL,
+            "sub/.cuominignore": "c.txt\n",
+            "sub/c.txt": POL,
+            "sub/d.txt": POL,
+            "image.png": b"\x89PNG\x00",
+            "~$lock.docx": b"\x00",
+            ".git/x.txt": POL,
+        },
+    )
+    got = [x for x in expand([str(tmp_path)])]
+    assert got == [str(tmp_path / n) for n in ("a.txt", "b.md", "keep.html", "sub/d.txt")]
+
+
+def test_directory_with_unreadable_drafts_and_explicit_files(tmp_path):
+    tree(tmp_path, {"a.txt": POL, "old.doc": b"\xd0\xcf", ".cuominignore": "a.txt\n"})
+    got = list(expand([str(tmp_path)]))
+    assert len(got) == 1 and isinstance(got[0], InputError)
+    assert str(got[0]) == f"{tmp_path / 'old.doc'}: Word 97–2003 (.doc) files cannot be read: save it as .docx"
+    # a file named explicitly is read whatever the ignore file says
+    assert list(expand([str(tmp_path / "a.txt")])) == [str(tmp_path / "a.txt")]
+    r = run([str(tmp_path), str(tmp_path / "a.txt")])
+    assert r.exit_code == 2 and "old.doc" in r.stderr and "POL001" in r.stdout
+
+
+def test_read_document_keeps_bom_for_writing_back(tmp_path):
+    p = tmp_path / "bom.txt"
+    p.write_bytes(b"\xef\xbb\xbf" + POL.encode("utf-8"))
+    doc = read_document(p)
+    assert (doc.text, doc.encoding, doc.bom) == (POL, "utf-8", b"\xef\xbb\xbf")
