@@ -218,3 +218,10 @@ def test_sentence_context_leaves_out_the_hit_itself(s):
     assert found(s, "低价出售毒品")[0][0] == "TST005"  # 毒品 inside the hit does not veto it
     assert found(s, "禁毒宣传：严禁出售毒品") == []
     assert found(s, "禁毒宣传。低价出售毒品")[0][0] == "TST005"  # another sentence
+
+
+def test_a_longer_hit_turned_down_by_date_or_context_shadows_shorter_hits(s):
+    assert found(s, "土资源")[0][0] == "TST002"
+    assert found(s, "国土资源部发布")[0][0] == "TST004"  # the longer hit wins anyway
+    assert found(s, "原国土资源部发布") == []  # turned down by context: 土资源 inside is not reported
+    assert found(s, "国土资源部发布", published=dt.date(2017, 1, 1)) == []  # turned down by date

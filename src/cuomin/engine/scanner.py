@@ -255,7 +255,12 @@ class Scanner:
         return _to_findings(text, _resolve_overlaps(candidates))
 
     def _match_literals(self, text, norm, hits, published, candidates, allowed) -> None:
+        """Verify literal hits. A hit turned down for its date or its context still
+        *shadows* the shorter hits inside it: in a 2022 text 银保监会 is right, so 保监会
+        (abolished in 2018) must not be reported inside it; nor 土资源 inside 原国土资源部."""
         boundary_cache: dict[tuple[int, int], bool] = {}
+        shadows: list[tuple[int, int]] = []
+        found: list[_Candidate] = []
         literals = self._literals
         key_values = self._key_values
         for k, s, e in hits:
@@ -269,9 +274,10 @@ class Scanner:
                 lit = literals[i]
                 if spread and lit.category != "sensitive":
                     continue
-                if lit.effective is not None and published < lit.effective:
-                    continue
-                if lit.context is not None and not context_allows(text, start, end, lit.context):
+                if (lit.effective is not None and published < lit.effective) or (
+                    lit.context is not None and not context_allows(text, start, end, lit.context)
+                ):
+                    shadows.append((start, end))
                     continue
                 if lit.boundary:
                     ok = boundary_cache.get((s, e))
@@ -279,9 +285,12 @@ class Scanner:
                         ok = boundary_cache[(s, e)] = on_word_boundaries(norm.text, s, e)
                     if not ok:
                         continue
-                candidates.append(
+                found.append(
                     _Candidate(start, end, lit.code, lit.category, lit.severity, lit.suggestions, lit.message, lit.source)
                 )
+        if shadows:
+            found = [c for c in found if not any(a <= c.start and c.end <= b and b - a > c.end - c.start for a, b in shadows)]
+        candidates.extend(found)
 
     # ---------------------------------------------------------------- misc
     @property

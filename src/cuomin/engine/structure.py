@@ -15,6 +15,8 @@ PAIRS = {"（": "）", "(": ")", "“": "”", "‘": "’", "《": "》", "〈"
 CLOSERS = {v: k for k, v in PAIRS.items()}
 _BRACKET_CHARS = regex.compile("[" + regex.escape("".join(PAIRS) + "".join(CLOSERS)) + "]")
 _LATIN_NEIGHBOUR = regex.compile(r"[A-Za-z]")
+_QUOTE_OR_NEWLINE = regex.compile("[“”\n]")
+_LIST_ITEM = regex.compile(r"[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]")
 
 Hit = tuple[int, int, list, str]
 QUOTE_SPAN = 3  # paragraphs a quotation may run over before its opener counts as unclosed
@@ -62,10 +64,21 @@ def unpaired_brackets(text: str) -> Iterator[Hit]:
         carried.extend((p, index) for p in unclosed if text[p] in "“‘")
         problems.extend(p for p in unclosed if text[p] not in "“‘")
     problems.extend(p for p, i in carried if not _continued_quotation(text, p, paragraphs, i))
-    for pos in sorted(problems):
+    problems.sort()
+    i = 0
+    while i < len(problems):
+        pos = problems[i]
+        nxt = problems[i + 1] if i + 1 < len(problems) else -1
+        if nxt > 0 and text[pos] == text[nxt] == "“" and not _QUOTE_OR_NEWLINE.search(text, pos + 1, nxt):
+            # “一切以病人为中心“: a closing quote typed as an opening one is one
+            # problem, reported at the second mark with its fix
+            yield nxt, nxt + 1, ["”"], "后引号误写为前引号：「“」应为「”」"
+            i += 2
+            continue
         ch = text[pos]
         other = PAIRS.get(ch) or CLOSERS[ch]
         yield pos, pos + 1, [], f"「{ch}」缺少配对的「{other}」"
+        i += 1
 
 
 def _pair(text: str, positions: list[int]) -> tuple[list[int], list[int]]:
@@ -92,11 +105,13 @@ def _pair(text: str, positions: list[int]) -> tuple[list[int], list[int]]:
 
 
 def _continued_quotation(text: str, pos: int, paragraphs, index: int) -> bool:
-    """An unclosed “ that follows the multi-paragraph quotation convention."""
+    """An unclosed “ that follows the multi-paragraph quotation convention: it opens
+    a paragraph, the next paragraph opens with “ too, or it opens a quoted list item
+    (“（二）…) whose items were run together into one paragraph."""
     if text[pos] != "“":
         return False
     start = paragraphs[index][0]
-    if pos == _first_non_space(text, start):
+    if pos == _first_non_space(text, start) or _LIST_ITEM.match(text, pos + 1):
         return True
     if index + 1 < len(paragraphs):
         return text[_first_non_space(text, paragraphs[index + 1][0])] == "“"
