@@ -105,9 +105,7 @@ RATIOS = [
     ("Scanner / jieba.lcut everything + set look-up", "scanner", "jieba_segment_all", 20.0),
     ("Scanner / flashtext", "scanner", "flashtext", None),
     ("Scanner fast path / plain path", "scanner", "scanner_plain", None),
-    ("Scanner w/o suspected_typos / raw pyahocorasick", "scanner_without_suspected_typos", "pyahocorasick_str", 0.6),
-    ("Scanner w/o suspected_typos / ahocorasick_rs", "scanner_without_suspected_typos", "ahocorasick_rs", 1.0),
-    ("Scanner w/o suspected_typos / jieba everything", "scanner_without_suspected_typos", "jieba_segment_all", 20.0),
+    ("Scanner + suspected-typos pack / Scanner", "scanner_with_suspected_typos", "scanner", None),
     ("matcher rs (NFA→DFA) / pyahocorasick str", "matcher_rs", "pyahocorasick_str", None),
     ("matcher bytes (latin-1 keys) / pyahocorasick str", "matcher_bytes", "pyahocorasick_str", None),
 ]

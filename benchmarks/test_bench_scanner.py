@@ -128,14 +128,11 @@ def test_stage_structures_plain(benchmark, scanner, posts, posts_bytes):
     record("stage_structures_plain", benchmark, posts_bytes)
 
 
-def test_scanner_without_suspected_typos(benchmark, scanner, posts, posts_bytes):
-    """The Scanner minus the suspected-typo check (confusion-set model), to show its
-    share of the scan time."""
+def test_scanner_with_suspected_typos(benchmark, posts, posts_bytes):
+    """The Scanner with the optional suspected-typo pack (confusion-set model), to
+    show what turning it on costs (issue 5 asks for ≥ 3 MB/s with it)."""
     from cuomin import Scanner
 
-    codes = [rule.code for rule, _, _ in scanner._structures if rule.check == "suspected_typos"]
-    if not codes:
-        pytest.skip("no suspected_typos rule in the packs")
-    lean = Scanner(ignore=codes)
-    benchmark.pedantic(lambda: [lean.scan(p, PUBLISHED) for p in posts], **ROUNDS)
-    record("scanner_without_suspected_typos", benchmark, posts_bytes)
+    heavy = Scanner(extra_packs=["suspected-typos"])
+    benchmark.pedantic(lambda: [heavy.scan(p, PUBLISHED) for p in posts], **ROUNDS)
+    record("scanner_with_suspected_typos", benchmark, posts_bytes)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from cuomin import Scanner
+from cuomin.rules.loader import optional_pack_paths
 from cuomin.models import CATEGORY_LABELS, Category
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,9 +79,14 @@ def render_category(category: str, infos) -> str:
     for info in infos:
         r = info.rule
         lines += ["", f"## {r.code}", "", f"**{r.title()}** — {r.reason}", ""]
-        facts = [f"severity `{r.severity.value}`", f"pack `wordlists/{Path(info.pack).name}`"]
+        pack = Path(info.pack)
+        facts = [f"severity `{r.severity.value}`", f"pack `wordlists/{pack.name}`"]
+        if pack.parent.name == "optional":
+            facts[1] = f"optional pack `wordlists/optional/{pack.name}`, off by default: turn it on with `--pack {pack.stem}`"
         if r.tag:
             facts.append(f"tag `{r.tag}`")
+        if r.tier != "confirmed":
+            facts.append(f"tier `{r.tier}` (疑似)")
         if r.effective:
             facts.append(f"effective {r.effective}")
         if r.boundary:
@@ -120,7 +126,7 @@ def render_category(category: str, infos) -> str:
 
 
 def render_all() -> dict[Path, str]:
-    scanner = Scanner(check_examples=False)
+    scanner = Scanner(extra_packs=list(optional_pack_paths().values()), check_examples=False)
     by_cat = defaultdict(list)
     for info in scanner.rules.values():
         by_cat[info.rule.category.value].append(info)

@@ -14,7 +14,7 @@ from cuomin.rules.loader import PackError, parse_pack
 
 @pytest.fixture(scope="module")
 def typos():
-    return Scanner(select=["TYP900"])
+    return Scanner(extra_packs=["suspected-typos"], select=["TYP900"])
 
 
 def _found(scanner, text):
@@ -64,8 +64,11 @@ def test_near_misses_do_not_fire(typos, text):
     assert _found(typos, text) == []
 
 
-def test_switched_off_by_code_prefix():
-    assert [f.code for f in Scanner(ignore=["TYP9"]).scan("加快推进新型城镇化键设")] == []
+def test_opt_in_and_switched_off_by_code_prefix():
+    text = "加快推进新型城镇化键设"
+    assert [f.code for f in Scanner().scan(text)] == []  # not in the default packs
+    assert [f.code for f in Scanner(extra_packs=["suspected-typos"]).scan(text)] == ["TYP900"]
+    assert [f.code for f in Scanner(extra_packs=["suspected-typos"], ignore=["TYP9"]).scan(text)] == []
 
 
 def test_confirmed_list_finding_wins_over_suspected_one_on_the_same_span():
@@ -81,7 +84,7 @@ entries = [{ wrong = "键设", right = "建设" }]
 """,
         "local.toml",
     )
-    findings = Scanner(extra_packs=[pack], select=["LOC001", "TYP900"]).scan("加快推进新型城镇化键设")
+    findings = Scanner(extra_packs=[pack, "suspected-typos"], select=["LOC001", "TYP900"]).scan("加快推进新型城镇化键设")
     assert [(f.code, f.tier, f.confidence) for f in findings] == [("LOC001", "confirmed", 1.0)]
 
 
@@ -150,7 +153,7 @@ def test_user_dictionary_format():
 
 def test_family_does_not_import_jieba():
     code = (
-        "import sys; from cuomin import Scanner; s = Scanner(select=['TYP900']);"
+        "import sys; from cuomin import Scanner; s = Scanner(extra_packs=['suspected-typos'], select=['TYP900']);"
         "assert s.scan('加快推进新型城镇化键设'); print('jieba' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,11 +7,12 @@ fast), so this suite is what keeps them from rotting.
 import pytest
 
 from cuomin import Scanner, default_pack_paths, load_pack
+from cuomin.rules.loader import optional_pack_paths
 from cuomin.engine.examples import iter_examples
 
 from .conftest import assert_offsets
 
-PACKS = {p.name: load_pack(p) for p in default_pack_paths()}
+PACKS = {p.name: load_pack(p) for p in [*default_pack_paths(), *optional_pack_paths().values()]}
 _scanners: dict = {}
 
 

@@ -1,7 +1,8 @@
 """Pattern rules: a ``regex`` pattern, an optional validator and a fix.
 
 A pattern may name groups; the reported span is the group ``hit`` when the pattern
-has one (so context can be matched around it), else the whole match. A suggestion
+has one (so context can be matched around it), else the whole match extended over
+every named group it captured (also inside look-behinds). A suggestion
 comes from ``replace`` (a template expanded against the match, ``\\g<name>``) or from
 a named fixer below.
 """
@@ -126,13 +127,18 @@ class PatternRule:
     #: the gate holds digits only: the Scanner then asks once per text whether it
     #: holds a digit at all (usually answered at the first digit) and shares the answer
     gate_digits_only: bool = False
+    #: the rule's ``trigger``: part of its meaning (every match contains it), so it
+    #: applies on every path
+    trigger: Optional["regex.Pattern"] = None
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, list[str]]]:
+        if self.trigger is not None and self.trigger.search(text) is None:
+            return
         has_hit = "hit" in self.regex.groupindex
         for m in self.regex.finditer(text):
             if self.validator is not None and not self.validator(m):
                 continue
-            start, end = m.span("hit") if has_hit else m.span()
+            start, end = m.span("hit") if has_hit else _covering_span(m)
             if start == end:
                 continue
             if self.fixer is not None:
@@ -144,16 +150,32 @@ class PatternRule:
             yield start, end, suggestions
 
 
+def _covering_span(m) -> tuple[int, int]:
+    """The match together with every named group it captured, including groups inside
+    look-behinds: ``(?<=(?P<a>\\d))、…`` lets a pattern start with a literal (fast to
+    search) while its finding still covers the digit before it."""
+    start, end = m.span()
+    for name in m.re.groupindex:
+        s, e = m.span(name)
+        if s >= 0:
+            start, end = min(start, s), max(end, e)
+    return start, end
+
+
+def _compile(pattern: str, what: str) -> "regex.Pattern":
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise ValueError(f"bad {what}: {exc}") from exc
+
+
 def compile_pattern_rule(rule) -> PatternRule:
     """Compile a pattern rule; unknown validator/fix names are a pack error."""
     if rule.validator and rule.validator not in VALIDATORS:
         raise ValueError(f"unknown validator {rule.validator!r} (known: {', '.join(sorted(VALIDATORS))})")
     if rule.fix and rule.fix not in FIXERS:
         raise ValueError(f"unknown fix {rule.fix!r} (known: {', '.join(sorted(FIXERS))})")
-    try:
-        compiled = regex.compile(rule.pattern)
-    except regex.error as exc:
-        raise ValueError(f"bad pattern: {exc}") from exc
+    compiled = _compile(rule.pattern, "pattern")
     gate = first_char_gate(rule.pattern)
     return PatternRule(
         code=rule.code,
@@ -163,6 +185,7 @@ def compile_pattern_rule(rule) -> PatternRule:
         replace=rule.replace,
         gate=gate,
         gate_digits_only=gate is not None and _digits_only(gate.pattern),
+        trigger=_compile(rule.trigger, "trigger") if rule.trigger else None,
     )
 
 

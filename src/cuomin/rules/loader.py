@@ -46,7 +46,14 @@ def default_pack_dir() -> Path:
 
 
 def default_pack_paths() -> list[Path]:
+    """The packs every Scanner loads unless told otherwise."""
     return sorted(default_pack_dir().glob("*.toml"))
+
+
+def optional_pack_paths() -> dict[str, Path]:
+    """Shipped packs that are off by default, by name (``wordlists/optional/NAME.toml``):
+    turned on with ``--pack NAME`` or ``packs = ["NAME"]`` in the configuration."""
+    return {p.stem: p for p in sorted((default_pack_dir() / "optional").glob("*.toml"))}
 
 
 def _describe_location(data: dict, loc: tuple) -> str:
@@ -107,11 +114,21 @@ def load_pack(path: PathLike) -> Pack:
 
 
 def expand_pack_paths(paths: Iterable[PathLike]) -> list[Path]:
-    """Files stay as they are; a directory stands for the ``*.toml`` files in it."""
+    """Files stay as they are; a directory stands for the ``*.toml`` files in it; a
+    bare name that is not a file names a shipped optional pack (``suspected-typos``)."""
     out: list[Path] = []
     for path in paths:
         p = Path(path)
-        out.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
+        if p.is_dir():
+            out.extend(sorted(p.glob("*.toml")))
+        elif not p.exists() and p.name == str(path) and p.suffix == "":
+            optional = optional_pack_paths()
+            if str(path) not in optional:
+                known = ", ".join(optional) or "none"
+                raise PackError(f"{path}: no such pack file, nor a shipped optional pack (optional packs: {known})")
+            out.append(optional[str(path)])
+        else:
+            out.append(p)
     return out
 
 

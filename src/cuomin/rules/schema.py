@@ -142,6 +142,9 @@ class Rule(_Examples):
     entries: list[Entry] = Field(default_factory=list)
     # pattern
     pattern: Optional[str] = None
+    #: a regex every match contains, searched first: a text without it is skipped
+    #: (a cheap prefilter for a pattern that cannot start with a fixed character)
+    trigger: Optional[str] = None
     validator: Optional[str] = None
     fix: Optional[str] = None
     replace: Optional[str] = None
