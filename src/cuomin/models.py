@@ -72,7 +72,7 @@ class Finding(BaseModel):
     count characters, not bytes.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     code: str
     category: Category

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..rules.loader import AllowPhrase, default_pack_paths, expand_pack_paths
-from ..rules.schema import Pack
 from .matcher import default_backend
 from .scanner import AllowLike, PackLike, Scanner
 
@@ -51,6 +50,18 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("cuomin", appauthor=False))
+
+
+def _code_stamp() -> tuple:
+    """Size and modification time of every module of the package: a pickled Scanner
+    holds objects of these modules, so an edited install (or a development checkout
+    between releases) must not load one pickled by other code."""
+    package = Path(__file__).resolve().parents[1]
+    return tuple(
+        (str(p.relative_to(package)), st.st_size, st.st_mtime_ns)
+        for p in sorted(package.rglob("*.py"))
+        for st in (p.stat(),)
+    )
 
 
 def scanner_key(
@@ -75,9 +86,9 @@ def scanner_key(
             h.update(len(data).to_bytes(8, "little"))
             h.update(data)
 
-    add(CACHE_FORMAT, __version__, sys.version_info[:2], default_backend())
+    add(CACHE_FORMAT, __version__, sys.version_info[:2], default_backend(), _code_stamp())
     user = list(extra_packs) if packs is None else [*packs, *extra_packs]
-    if any(isinstance(p, Pack) for p in user):
+    if any(not isinstance(p, (str, os.PathLike)) for p in user):  # a parsed Pack
         return None
     try:
         pack_files = (default_pack_paths() if packs is None else []) + expand_pack_paths(user)

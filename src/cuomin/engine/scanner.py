@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import partial
-from typing import Iterable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
 
 from ..models import CATEGORY_PRIORITY, SEVERITY_RANK, Category, Finding, Severity
 from ..rules.loader import (
@@ -25,14 +25,16 @@ from ..rules.loader import (
     load_allow_file,
     load_pack,
 )
-from ..rules.schema import Context, Pack, Rule
 from .matcher import LiteralMatcher
 from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
 from .patterns import DIGIT, PatternRule, compile_pattern_rule
 from .structure import CHECKS, FAST_CHECKS
-from .verify import context_allows, on_word_boundaries
+from .verify import ContextCheck, context_allows, on_word_boundaries
 
-PackLike = Union[str, "os.PathLike[str]", Pack]
+if TYPE_CHECKING:  # the pydantic schema is only imported to build (not to load) a Scanner
+    from ..rules.schema import Pack, Rule
+
+PackLike = Union[str, "os.PathLike[str]", "Pack"]
 AllowLike = Union[str, AllowPhrase, "os.PathLike[str]"]
 
 
@@ -54,14 +56,35 @@ class _Literal:
     source: str
     effective: Optional[dt.date]
     boundary: bool
-    context: Optional[Context]
+    context: Optional[ContextCheck]
+
+
+@dataclass(frozen=True)
+class _RuleMeta:
+    """What scanning needs of a pattern or structure rule (plain data, no pydantic)."""
+
+    code: str
+    category: str
+    severity: str
+    reason: str
+    source: str
+    tier: str
+    effective: Optional[dt.date]
+    context: Optional[ContextCheck]
+
+    @classmethod
+    def of(cls, rule: "Rule") -> "_RuleMeta":
+        return cls(
+            rule.code, rule.category.value, rule.severity.value, rule.reason, rule.source, rule.tier,
+            rule.effective, ContextCheck.of(rule.context),
+        )
 
 
 @dataclass(frozen=True)
 class RuleInfo:
     """What `cuomin rules` shows about a rule; ``pack`` is the file it came from."""
 
-    rule: Rule
+    rule: "Rule"
     pack: str
 
     @property
@@ -155,7 +178,7 @@ class Scanner:
         self._build()
 
     # ---------------------------------------------------------------- building
-    def _active(self, rule: Rule) -> bool:
+    def _active(self, rule: "Rule") -> bool:
         cat = rule.category.value
         if self.select and not code_selected(rule.code, cat, self.select):
             return False
@@ -163,8 +186,8 @@ class Scanner:
 
     def _build(self) -> None:
         self._literals: list[_Literal] = []
-        self._patterns: list[tuple[Rule, PatternRule]] = []
-        self._structures: list[tuple[Rule, object, object]] = []
+        self._patterns: list[tuple[_RuleMeta, PatternRule]] = []
+        self._structures: list[tuple[_RuleMeta, object, object]] = []
         keys: dict[str, list[int]] = {}
         for info in self.rules.values():
             rule = info.rule
@@ -178,7 +201,7 @@ class Scanner:
                             keys.setdefault(key, []).append(len(self._literals))
                             self._literals.append(_compile_literal(rule, entry, wrong))
                 elif rule.kind == "pattern":
-                    self._patterns.append((rule, compile_pattern_rule(rule)))
+                    self._patterns.append((_RuleMeta.of(rule), compile_pattern_rule(rule)))
                 else:
                     if rule.check not in CHECKS:
                         raise ValueError(f"unknown check {rule.check!r} (known: {', '.join(sorted(CHECKS))})")
@@ -186,7 +209,7 @@ class Scanner:
                     fast_check = FAST_CHECKS.get(rule.check, check)
                     if rule.params:  # a check's parameters (thresholds) come from its rule
                         check, fast_check = partial(check, **rule.params), partial(fast_check, **rule.params)
-                    self._structures.append((rule, check, fast_check))
+                    self._structures.append((_RuleMeta.of(rule), check, fast_check))
             except ValueError as exc:
                 raise PackError(f"{info.pack}: rule {rule.code}: {exc}") from None
         for i, allowed in enumerate(self.allow):
@@ -335,7 +358,9 @@ class Scanner:
 
 
 # -------------------------------------------------------------------- helpers
-def _load_packs(packs: Iterable[PackLike]) -> list[Pack]:
+def _load_packs(packs: Iterable[PackLike]) -> list["Pack"]:
+    from ..rules.schema import Pack
+
     out: list[Pack] = []
     paths: list = []
     for p in packs:
@@ -360,7 +385,7 @@ def _load_allow(allow: Iterable[AllowLike]) -> list[AllowPhrase]:
     return out
 
 
-def _compile_literal(rule: Rule, entry, wrong: str) -> _Literal:
+def _compile_literal(rule: "Rule", entry, wrong: str) -> _Literal:
     ctx = rule.context.merged(entry.context) if rule.context else entry.context
     return _Literal(
         code=rule.code,
@@ -372,16 +397,16 @@ def _compile_literal(rule: Rule, entry, wrong: str) -> _Literal:
         source=entry.source or rule.source,
         effective=entry.effective or rule.effective,
         boundary=rule.boundary if entry.boundary is None else entry.boundary,
-        context=None if ctx is None or ctx.is_empty() else ctx,
+        context=ContextCheck.of(ctx),
     )
 
 
 def _rule_candidate(
-    rule: Rule, start: int, end: int, suggestions, detail: str = "", confidence: float = 1.0
+    rule: _RuleMeta, start: int, end: int, suggestions, detail: str = "", confidence: float = 1.0
 ) -> _Candidate:
     message = f"{rule.reason}：{detail}" if detail else rule.reason
     return _Candidate(
-        start, end, rule.code, rule.category.value, rule.severity.value, list(suggestions), message, rule.source,
+        start, end, rule.code, rule.category, rule.severity, list(suggestions), message, rule.source,
         confidence, rule.tier,
     )
 

@@ -9,13 +9,15 @@ every one of ~27,000 measured candidates, ±4 did not.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
-from ..rules.schema import Context
-
 WINDOW = 8
+#: a sentence is looked for at most this far on each side of a hit (a text with no
+#: sentence mark at all must not make every context check scan the whole text)
+SENTENCE_REACH = 400
 SENTENCE_END = "。！？!?；;\n"
 _OPEN_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
 
@@ -62,9 +64,34 @@ def on_word_boundaries(text: str, start: int, end: int, window: int = WINDOW) ->
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = max(text.rfind(c, 0, start) for c in SENTENCE_END) + 1
-    his = [i for i in (text.find(c, end) for c in SENTENCE_END) if i >= 0]
-    return lo, min(his) if his else len(text)
+    floor = max(0, start - SENTENCE_REACH)
+    ceiling = min(len(text), end + SENTENCE_REACH)
+    lo = max(floor - 1, *(text.rfind(c, floor, start) for c in SENTENCE_END)) + 1
+    his = [i for i in (text.find(c, end, ceiling) for c in SENTENCE_END) if i >= 0]
+    return lo, min(his) if his else ceiling
+
+
+@dataclass(frozen=True)
+class ContextCheck:
+    """A rule's context conditions (:class:`cuomin.rules.schema.Context`) in the plain
+    form the Scanner keeps: no pydantic needed to load and run a compiled Scanner."""
+
+    not_after: tuple[str, ...] = ()
+    not_after_within: int = 0
+    not_before: tuple[str, ...] = ()
+    not_in_sentence: tuple[str, ...] = ()
+    in_sentence: tuple[str, ...] = ()
+    not_quoted: bool = False
+
+    @classmethod
+    def of(cls, ctx) -> Optional["ContextCheck"]:
+        """From a schema ``Context`` (``None`` when it sets no condition)."""
+        if ctx is None or ctx.is_empty():
+            return None
+        return cls(
+            tuple(ctx.not_after), ctx.not_after_within, tuple(ctx.not_before),
+            tuple(ctx.not_in_sentence), tuple(ctx.in_sentence), ctx.not_quoted,
+        )
 
 
 def is_quoted(text: str, start: int) -> bool:
@@ -81,7 +108,7 @@ def is_quoted(text: str, start: int) -> bool:
     return any(v > 0 for v in depth.values())
 
 
-def context_allows(text: str, start: int, end: int, ctx: Optional[Context]) -> bool:
+def context_allows(text: str, start: int, end: int, ctx: Optional[ContextCheck]) -> bool:
     """Apply a rule's context conditions to a hit at ``text[start:end]``."""
     if ctx is None:
         return True

@@ -18,8 +18,6 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
-import pathspec
-
 from . import KINDS, InputError
 
 IGNORE_FILE = ".cuominignore"
@@ -30,7 +28,7 @@ NOT_READABLE = {
 }
 
 
-def _load_spec(directory: Path) -> Optional[pathspec.GitIgnoreSpec]:
+def _load_spec(directory: Path) -> Optional["pathspec.GitIgnoreSpec"]:
     f = directory / IGNORE_FILE
     if not f.is_file():
         return None
@@ -38,10 +36,12 @@ def _load_spec(directory: Path) -> Optional[pathspec.GitIgnoreSpec]:
         lines = f.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{f}: cannot read ignore file: {exc}", str(f)) from None
+    import pathspec  # only when a directory has an ignore file (keeps start-up short)
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, "pathspec.GitIgnoreSpec"]]) -> bool:
     verdict = False
     for base, spec in specs:  # shallow to deep: the deepest decision wins
         try:

@@ -10,14 +10,15 @@ import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from pydantic import ValidationError
 
 from ..encoding import decode_bytes
-from .schema import Pack
+
+if TYPE_CHECKING:
+    from .schema import Pack
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,14 +33,13 @@ class PackError(ValueError):
 
 
 def default_pack_dir() -> Path:
-    """The shipped ``wordlists/``: inside the installed package, or the source tree's."""
-    try:
-        shipped = Path(str(resources.files("cuomin") / "wordlists"))
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover
-        shipped = None
-    if shipped is not None and shipped.is_dir():
+    """The shipped ``wordlists/``: inside the installed package (the wheel puts it at
+    ``cuomin/wordlists``), or the source tree's for an editable install."""
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "wordlists"
+    if shipped.is_dir():
         return shipped
-    source_tree = Path(__file__).resolve().parents[3] / "wordlists"
+    source_tree = package.parents[1] / "wordlists"
     if source_tree.is_dir():
         return source_tree
     raise PackError("the default rule packs (wordlists/) are missing from this installation")
@@ -76,13 +76,15 @@ def _describe_location(data: dict, loc: tuple) -> str:
     return ", ".join(parts) or "pack"
 
 
-def parse_pack(text: str, path: str = "<string>") -> Pack:
+def parse_pack(text: str, path: str = "<string>") -> "Pack":
     """Parse and validate pack text (TOML). Raises :class:`PackError`."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{path}: not valid TOML: {exc}") from exc
     try:
+        from .schema import Pack  # pydantic models: imported when a pack is parsed
+
         pack = Pack.model_validate({**data, "path": str(path)})
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -93,7 +95,7 @@ def parse_pack(text: str, path: str = "<string>") -> Pack:
 
 
 @lru_cache(maxsize=256)
-def _load_pack_cached(path: str, mtime_ns: int, size: int) -> Pack:
+def _load_pack_cached(path: str, mtime_ns: int, size: int) -> "Pack":
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -101,7 +103,7 @@ def _load_pack_cached(path: str, mtime_ns: int, size: int) -> Pack:
     return parse_pack(text, path)
 
 
-def load_pack(path: PathLike) -> Pack:
+def load_pack(path: PathLike) -> "Pack":
     """Load one pack file (parsed packs are cached per path and modification time)."""
     p = Path(path)
     try:

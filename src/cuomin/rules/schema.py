@@ -31,7 +31,7 @@ def _as_list(value):
 class Example(BaseModel):
     """An example text; ``date`` is the publication date it is checked with."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     text: str = Field(min_length=1)
     date: Optional[dt.date] = None
@@ -55,7 +55,7 @@ class Context(BaseModel):
     * ``not_quoted``: skip when the hit stands inside “”, ‘’, 「」 or 《》.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     not_after: list[str] = Field(default_factory=list)
     not_after_within: int = Field(default=0, ge=0, le=20)
@@ -98,7 +98,7 @@ class _Examples(BaseModel):
 class Entry(_Examples):
     """One literal entry: wrong form(s) and the suggestion(s) that replace them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     wrong: list[str] = Field(min_length=1)
     right: list[str] = Field(default_factory=list)
@@ -125,7 +125,7 @@ class Entry(_Examples):
 
 
 class Rule(_Examples):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     code: str = Field(pattern=CODE_RE)
     name: str = ""
@@ -182,7 +182,7 @@ class Rule(_Examples):
 
 
 class PackInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = ""
     description: str = ""
@@ -192,7 +192,7 @@ class PackInfo(BaseModel):
 class Pack(BaseModel):
     """A parsed rule pack; ``path`` is where it came from (for messages)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     pack: PackInfo = Field(default_factory=PackInfo)
     #: 1:1 character folds applied before matching (e.g. traditional → simplified
