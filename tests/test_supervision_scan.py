@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from cuomin import Scanner
 from cuomin.cli import main
-from cuomin.supervision.batch import scan_posts
+from cuomin.supervision.batch import scan_posts, scan_reader
+from cuomin.supervision.posts import PostReader
 from cuomin.supervision.posts import Post, read_posts
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -53,8 +54,24 @@ def test_jobs_give_the_same_results_in_order(tmp_path, scanner):
     path = write_jsonl(bulletin_posts(), tmp_path / "p.jsonl")
     one = [(r.post.id, [pf.fingerprint for pf in r.findings]) for r in scan_posts(scanner, read_posts([path]))]
     two = [(r.post.id, [pf.fingerprint for pf in r.findings])
-           for r in scan_posts(scanner, read_posts([path]), jobs=2, chunksize=4)]
+           for r in scan_reader(scanner, PostReader([path]), jobs=2, chunksize=4)]
     assert one == two and len(one) == 148
+
+
+def test_workers_report_bad_rows_in_order_and_go_on(tmp_path, scanner):
+    path = tmp_path / "p.jsonl"
+    path.write_text(
+        '{"id": "1", "text": "工作己经完成"}\n{bad json\n{"id": "3", "text": ""}\n'
+        '{"id": "4", "text": "中华人名共和国", "published_at": "2023-13-01"}\n{"id": "5", "text": "按装设备"}\n',
+        encoding="utf-8",
+    )
+    for jobs in (1, 2):
+        seen = []
+        reader = PostReader([path], on_problem=lambda p: seen.append((p.row, p.reason.split(" ")[0])))
+        results = list(scan_reader(scanner, reader, jobs=jobs, chunksize=1))
+        assert [(r.post.id, [pf.finding.text for pf in r.findings]) for r in results] == [("1", ["己经"]), ("5", ["按装"])]
+        assert seen == [(2, "bad"), (3, "missing"), (4, "published_at")]
+        assert (reader.rows_read, reader.skipped_rows) == (2, 3)
 
 
 def test_cli_scan_jsonl_records(tmp_path):

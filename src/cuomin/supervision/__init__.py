@@ -2,7 +2,7 @@
 freshness and the rectification ledger (整改台账)."""
 
 from .accounts import AccountReport, AccountRow, CountPolicy, report_from_files, report_from_ledger
-from .batch import PostFinding, PostResult, scan_posts
+from .batch import PostFinding, PostResult, scan_posts, scan_reader
 from .columns import ColumnReport, FreshnessConfig, freshness_report, load_config
 from .ledger import Ledger, LedgerError
 from .posts import Post, PostReader, RowProblem, read_posts
@@ -28,4 +28,5 @@ __all__ = [
     "report_from_files",
     "report_from_ledger",
     "scan_posts",
+    "scan_reader",
 ]

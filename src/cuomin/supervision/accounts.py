@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from ..engine.scanner import Scanner
-from .batch import scan_posts
+from .batch import in_window, scan_reader
 from .posts import PostReader, RowProblem
 from .records import ACCEPTED, FALSE_POSITIVE, OPEN, OVERDUE, RECTIFIED, FindingRow, overdue, rows_from_result
 
@@ -68,16 +68,6 @@ def account_status(errors: int, open_count: int, deadline: Optional[dt.date], as
     if open_count == 0:
         return RECTIFIED
     return OVERDUE if overdue(deadline, as_of) else OPEN
-
-
-def in_window(date: Optional[dt.date], date_from: Optional[dt.date], date_to: Optional[dt.date]) -> bool:
-    """Whether a post dated ``date`` is in the data window; an undated post is only
-    in an open window."""
-    if date_from is None and date_to is None:
-        return True
-    if date is None:
-        return False
-    return (date_from is None or date >= date_from) and (date_to is None or date <= date_to)
 
 
 class AccountTally:
@@ -184,14 +174,11 @@ def report_from_files(
     reader = PostReader([Path(p) for p in paths], encoding=encoding, on_problem=on_problem)
     tally = AccountTally(policy, date_from=date_from, date_to=date_to, keep_details=keep_details)
     posts = 0
-
-    def wanted():
-        for post in reader:
-            if in_window(post.published_at, date_from, date_to):
-                tally.add_account(post.account, post.owner, post.account_type)
-                yield post
-
-    for result in scan_posts(scanner, wanted(), jobs=jobs):
+    for result in scan_reader(scanner, reader, jobs=jobs, date_from=date_from, date_to=date_to):
+        if not result.scanned:
+            continue
+        post = result.post
+        tally.add_account(post.account, post.owner, post.account_type)
         posts += 1
         for row in rows_from_result(result):
             tally.add(row)

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Optional
 from ..check import fails
 from ..engine.scanner import Scanner
 from ..models import Finding
-from .posts import Post
+from .posts import Post, PostReader, RawRow, RowProblem, parse_row
 
 #: characters of context on each side of a match that go into its fingerprint
 FINGERPRINT_CONTEXT = 5
@@ -35,8 +35,11 @@ class PostFinding:
 
 @dataclass
 class PostResult:
+    """A post and its findings; ``scanned`` is False for a post left out by a date window."""
+
     post: Post
     findings: list[PostFinding] = field(default_factory=list)
+    scanned: bool = True
 
 
 def post_key(post: Post) -> str:
@@ -82,19 +85,47 @@ def _result(post: Post, title: list[Finding], text: list[Finding]) -> PostResult
 
 
 # ------------------------------------------------------------------ workers
-_WORKER_SCANNER: Optional[Scanner] = None
+@dataclass(frozen=True)
+class _RowJob:
+    """What a worker needs besides the rows: the Scanner (pickled once per worker)."""
+
+    scanner: Scanner
+    require_text: bool = True
+    date_from: Optional[object] = None
+    date_to: Optional[object] = None
+
+    def __call__(self, raw: RawRow) -> "PostResult | RowProblem":
+        post = parse_row(raw, self.require_text)
+        if isinstance(post, RowProblem):
+            return post
+        if not in_window(post.published_at, self.date_from, self.date_to):
+            return PostResult(post, scanned=False)
+        return _result(post, *_scan_fields(self.scanner, post))
 
 
-def _init_worker(scanner: Scanner) -> None:
-    global _WORKER_SCANNER
-    _WORKER_SCANNER = scanner
+def in_window(date, date_from, date_to) -> bool:
+    """Whether a post dated ``date`` is in the data window; an undated post is only
+    in an open window."""
+    if date_from is None and date_to is None:
+        return True
+    if date is None:
+        return False
+    return (date_from is None or date >= date_from) and (date_to is None or date <= date_to)
 
 
-def _worker_scan(post: Post):
-    return _scan_fields(_WORKER_SCANNER, post)
+_WORKER_JOB: Optional[_RowJob] = None
 
 
-def _windows(items: Iterable[Post], size: int) -> Iterator[list[Post]]:
+def _init_worker(job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _run_worker_job(raw):
+    return _WORKER_JOB(raw)
+
+
+def _windows(items: Iterable, size: int) -> Iterator[list]:
     it = iter(items)
     while True:
         window = list(islice(it, size))
@@ -108,28 +139,53 @@ def resolve_jobs(jobs: int) -> int:
     return max(1, os.cpu_count() or 1) if jobs <= 0 else jobs
 
 
-def scan_posts(scanner: Scanner, posts: Iterable[Post], *, jobs: int = 1, chunksize: int = 16) -> Iterator[PostResult]:
-    """Scan ``posts`` in order. ``jobs`` > 1 uses that many worker processes, each
-    getting the Scanner once (pickled); ``0`` uses one per CPU."""
+def scan_posts(scanner: Scanner, posts: Iterable[Post]) -> Iterator[PostResult]:
+    """Scan ``posts`` (already made) in order, in this process; for files of posts,
+    :func:`scan_reader` also spreads the work over processes."""
+    for post in posts:
+        yield scan_post(scanner, post)
+
+
+def scan_reader(
+    scanner: Scanner,
+    reader: PostReader,
+    *,
+    jobs: int = 1,
+    date_from=None,
+    date_to=None,
+    chunksize: int = 64,
+) -> Iterator[PostResult]:
+    """Scan every post of ``reader`` in order; posts outside ``date_from``–``date_to``
+    come back unscanned (``scanned=False``). With ``jobs`` > 1 (``0``: one per CPU)
+    worker processes, each given the Scanner once, parse the rows as well as scan
+    them, so this process only reads lines and writes results: on two cores the
+    work splits evenly. Rows go out in bounded windows (two in flight at most), so
+    memory stays flat whatever the input's size. Skipped rows are reported through
+    the reader, in input order."""
+    job = _RowJob(scanner, reader.require_text, date_from, date_to)
     jobs = resolve_jobs(jobs)
     if jobs == 1:
-        for post in posts:
-            yield scan_post(scanner, post)
+        results: Iterable = map(job, reader.rows())
+        yield from _collect(reader, results)
         return
-    window = jobs * chunksize * 8
-    with multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(scanner,)) as pool:
+    window = jobs * chunksize * 4
+    with multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
         pending: deque = deque()
-        for batch in _windows(posts, window):
-            pending.append((batch, pool.imap(_worker_scan, batch, chunksize)))
+        for batch in _windows(reader.rows(), window):
+            pending.append(pool.imap(_run_worker_job, batch, chunksize))
             if len(pending) > 1:
-                yield from _drain(*pending.popleft())
+                yield from _collect(reader, pending.popleft())
         while pending:
-            yield from _drain(*pending.popleft())
+            yield from _collect(reader, pending.popleft())
 
 
-def _drain(batch: list[Post], results) -> Iterator[PostResult]:
-    for post, (title, text) in zip(batch, results):
-        yield _result(post, title, text)
+def _collect(reader: PostReader, results: Iterable) -> Iterator[PostResult]:
+    for item in results:
+        if isinstance(item, RowProblem):
+            reader.report(item)
+            continue
+        reader.rows_read += 1
+        yield item
 
 
 @dataclass

@@ -209,11 +209,27 @@ class PostReader:
         if self.on_problem is not None:
             self.on_problem(problem)
 
-    def __iter__(self) -> Iterator[Post]:
-        for path in self.paths:
-            yield from self.read_file(path)
+    def report(self, problem: RowProblem) -> None:
+        """Count and pass on a skipped row (or unreadable file)."""
+        self._problem(problem)
 
-    def read_file(self, path: Path) -> Iterator[Post]:
+    def __iter__(self) -> Iterator[Post]:
+        for raw in self.rows():
+            item = parse_row(raw, self.require_text)
+            if isinstance(item, RowProblem):
+                self._problem(item)
+                continue
+            self.rows_read += 1
+            yield item
+
+    def rows(self) -> Iterator["RawRow"]:
+        """The rows of every file, not yet made into posts (see :func:`parse_row`): the
+        cheap, sequential part of reading. A JSON Lines row is still its line of text,
+        so that worker processes can do the parsing. Unreadable files are reported here."""
+        for path in self.paths:
+            yield from self._file_rows(path)
+
+    def _file_rows(self, path: Path) -> Iterator["RawRow"]:
         name = str(path)
         suffix = path.suffix.lower()
         reader = {".jsonl": self._jsonl, ".ndjson": self._jsonl, ".json": self._jsonl, ".csv": self._csv,
@@ -228,17 +244,8 @@ class PostReader:
             self._problem(RowProblem(name, 0, "is a directory"))
             return
         try:
-            for row, fields in reader(path):
-                if isinstance(fields, RowError):
-                    self._problem(RowProblem(name, row, str(fields)))
-                    continue
-                try:
-                    post = make_post(fields, name, row, require_text=self.require_text)
-                except RowError as exc:
-                    self._problem(RowProblem(name, row, str(exc)))
-                    continue
-                self.rows_read += 1
-                yield post
+            for row, payload in reader(path):
+                yield RawRow(name, row, payload)
         except _FileError as exc:
             self._problem(RowProblem(name, 0, str(exc)))
         except PermissionError:
@@ -246,7 +253,7 @@ class PostReader:
         except OSError as exc:
             self._problem(RowProblem(name, 0, f"cannot read: {exc.strerror or exc}"))
 
-    # Each reader yields (row number, fields dict | RowError).
+    # Each reader yields (row number, payload): a fields dict, a JSON Lines line, or a RowError.
     def _jsonl(self, path: Path):
         with path.open("rb") as fh:
             first = fh.read(4096)
@@ -261,16 +268,7 @@ class PostReader:
                         continue
                     if line_no == 1 and line.startswith("["):
                         raise _FileError("a JSON array, not JSON Lines (one object per line)")
-                    try:
-                        obj = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        yield line_no, RowError(f"bad JSON ({exc.msg} at column {exc.colno})")
-                        continue
-                    if not isinstance(obj, dict):
-                        yield line_no, RowError("not a JSON object")
-                        continue
-                    keys = list(obj)
-                    yield line_no, {field: obj[keys[i]] for i, field in header_map(keys).items()}
+                    yield line_no, line  # parsed by parse_row, possibly in a worker
             except UnicodeDecodeError:
                 raise _FileError(f"not valid {encoding} text after line {line_no}; rest of file skipped") from None
 
@@ -335,6 +333,40 @@ class PostReader:
 
 class _FileError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """A row as read: ``payload`` is a JSON Lines line, a field → value dict, or a
+    :class:`RowError` found while reading."""
+
+    file: str
+    row: int
+    payload: object
+
+
+def parse_row(raw: RawRow, require_text: bool = True) -> "Post | RowProblem":
+    """Make a :class:`Post` of a row, or say why the row is skipped."""
+    fields = raw.payload
+    try:
+        if isinstance(fields, RowError):
+            raise fields
+        if isinstance(fields, str):
+            fields = _jsonl_fields(fields)
+        return make_post(fields, raw.file, raw.row, require_text=require_text)
+    except RowError as exc:
+        return RowProblem(raw.file, raw.row, str(exc))
+
+
+def _jsonl_fields(line: str) -> dict:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RowError(f"bad JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise RowError("not a JSON object")
+    keys = list(obj)
+    return {field: obj[keys[i]] for i, field in header_map(keys).items()}
 
 
 def _sniff_encoding(head: bytes, path: Path) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from ..engine.scanner import Scanner
-from .batch import PostResult, ScanTotals, scan_posts
+from .batch import PostResult, ScanTotals, scan_reader
 from .ledger import Ledger
 from .posts import PostReader, RowProblem
 
@@ -38,7 +38,7 @@ class ScanRun:
         self.totals = ScanTotals()
 
     def __iter__(self) -> Iterator[PostResult]:
-        results = scan_posts(self.scanner, self.reader, jobs=self.jobs)
+        results = scan_reader(self.scanner, self.reader, jobs=self.jobs)
         if self.ledger is None:
             for r in results:
                 self.totals.add(r, self.fail_on)
