@@ -185,7 +185,6 @@ def main():
         by_code[code].append(entry_line(wrong, right, sent, nomatch, boundary=bool(innocent)))
     corpus_text = args.corpus.read_text(encoding="utf-8")
     gen = generate(corpus_text, seen, variant_wrongs, args.idioms, args.per)
-    hand_rights = {h[2] for h in hand}
     for cand, idi in gen:
         # never generate a form that contains, or is contained in, a hand-written wrong form
         if any(w in cand or cand in w for w in seen):

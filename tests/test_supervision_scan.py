@@ -66,8 +66,8 @@ def test_workers_report_bad_rows_in_order_and_go_on(tmp_path, scanner):
         encoding="utf-8",
     )
     for jobs in (1, 2):
-        seen = []
-        reader = PostReader([path], on_problem=lambda p: seen.append((p.row, p.reason.split(" ")[0])))
+        seen: list = []
+        reader = PostReader([path], on_problem=lambda p, seen=seen: seen.append((p.row, p.reason.split(" ")[0])))
         results = list(scan_reader(scanner, reader, jobs=jobs, chunksize=1))
         assert [(r.post.id, [pf.finding.text for pf in r.findings]) for r in results] == [("1", ["己经"]), ("5", ["按装"])]
         assert seen == [(2, "bad"), (3, "missing"), (4, "published_at")]

@@ -14,7 +14,6 @@ from . import __version__
 from .check import FAIL_ON_CHOICES, check_inputs, exit_code
 from .engine.scanner import Scanner
 from .render import CHECK_FORMATS, render_check
-from .rules.loader import PackError
 
 
 def _split(values) -> list[str]:
@@ -28,24 +27,6 @@ def _parse_date(ctx, param, value):
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
-
-
-def build_scanner(select=(), ignore=(), allow=(), packs=(), cache=True) -> Scanner:
-    """A Scanner from CLI options, loaded from the on-disk cache when it holds one
-    for the same packs and options (``cache=False`` or CUOMIN_NO_CACHE=1: always
-    build); pack problems become usage errors (exit 2)."""
-    from .engine.cache import cached_scanner
-
-    try:
-        return cached_scanner(
-            extra_packs=[Path(p) for p in packs],
-            allow=[Path(a) for a in allow],
-            select=_split(select),
-            ignore=_split(ignore),
-            use_cache=cache,
-        )
-    except PackError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 select_option = click.option(
@@ -93,11 +74,26 @@ def _settings(config_path, isolated, select=(), ignore=(), fail_on=None, allow=(
         raise click.UsageError(str(exc)) from None
 
 
-def _configured_scanner(settings, cache=True) -> Scanner:
+no_cache_option = click.option("--no-cache", is_flag=True, help="Build the rule set instead of loading it from the cache.")
+
+
+def rule_set_options(command):
+    """The options every command that scans shares: which rules, which allow-lists,
+    which configuration file."""
+    for option in reversed([select_option, ignore_option, allow_option, pack_option, config_option, isolated_option,
+                            no_cache_option]):
+        command = option(command)
+    return command
+
+
+def _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache, fail_on=None, published=None):
+    """(settings, scanner): the configuration file and these options, and the Scanner
+    they describe (from the on-disk cache when it holds one). Problems exit 2."""
     from .config import ConfigError
 
+    settings = _settings(config_path, isolated, select, ignore, fail_on, allow, packs, published)
     try:
-        return settings.build_scanner(use_cache=cache)
+        return settings, settings.build_scanner(use_cache=not no_cache)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -106,13 +102,8 @@ def _configured_scanner(settings, cache=True) -> Scanner:
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True)
 @fail_on_option
-@select_option
-@ignore_option
 @date_option
-@allow_option
-@pack_option
-@config_option
-@isolated_option
+@rule_set_options
 @click.option("--fix", is_flag=True, help="Apply unambiguous single suggestions and print the fixed text.")
 @click.option("--write", is_flag=True, help="With --fix: rewrite .txt/.md files in place (original kept as FILE.bak).")
 @click.option("--record", "record_path", type=click.Path(dir_okay=False), metavar="FILE.md",
@@ -121,15 +112,13 @@ def _configured_scanner(settings, cache=True) -> Scanner:
 @click.option("--stdin-name", default="<stdin>", show_default=True,
               help="Name shown for standard input; its suffix picks the reader (.md, .html, .docx).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
-@click.option("--no-cache", is_flag=True, help="Build the rule set instead of loading it from the cache.")
-def check(paths, fmt, fail_on, select, ignore, published, allow, packs, config_path, isolated, fix, write,
-          record_path, encoding, stdin_name, color, no_cache):
+def check(paths, fmt, fail_on, published, select, ignore, allow, packs, config_path, isolated, no_cache, fix, write,
+          record_path, encoding, stdin_name, color):
     """Check files, directories (walked; .cuominignore honoured) or standard input
     (- or no PATH): .txt, .md, .html, .docx. See docs/cli-check.md."""
     if write and not fix:
         raise click.UsageError("--write needs --fix")
-    settings = _settings(config_path, isolated, select, ignore, fail_on, allow, packs, published)
-    scanner = _configured_scanner(settings, cache=not no_cache)
+    settings, scanner = _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache, fail_on, published)
     results = []
     for result in check_inputs(scanner, paths or ["-"], published=settings.date, encoding=encoding,
                                stdin_name=stdin_name, skip=settings.allow_files()):
@@ -159,33 +148,26 @@ def check(paths, fmt, fail_on, select, ignore, published, allow, packs, config_p
 
 @main.command("config")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@config_option
-@isolated_option
 @fail_on_option
-@select_option
-@ignore_option
 @date_option
-@allow_option
-@pack_option
-def config_command(fmt, config_path, isolated, fail_on, select, ignore, published, allow, packs):
+@rule_set_options
+def config_command(fmt, fail_on, published, select, ignore, allow, packs, config_path, isolated, no_cache):
     """Print the effective configuration and where each value came from."""
     from .render.config import render_settings
 
-    settings = _settings(config_path, isolated, select, ignore, fail_on, allow, packs, published)
-    _configured_scanner(settings)  # a configuration whose packs or selectors are wrong exits 2 here too
+    # building the rule set makes a configuration whose packs or selectors are wrong exit 2 here too
+    settings, _ = _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache, fail_on, published)
     for line in render_settings(settings, fmt):
         click.echo(line)
 
 
 @main.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@select_option
-@ignore_option
-@pack_option
+@rule_set_options
 @click.pass_context
-def rules(ctx, fmt, select, ignore, packs):
+def rules(ctx, fmt, select, ignore, allow, packs, config_path, isolated, no_cache):
     """List the loaded rules: code, category, severity, entry count, source."""
-    ctx.obj = build_scanner(select, ignore, (), packs)
+    _, ctx.obj = _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache)
     if ctx.invoked_subcommand is not None:
         return
     from .render.rules import render_rules
@@ -259,22 +241,19 @@ as_of_option = click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD
 @ledger_option
 @click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Date this scan is recorded under in the ledger (default: today).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="error", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
-@select_option
-@ignore_option
-@allow_option
-@pack_option
+@fail_on_option
+@rule_set_options
 @encoding_option
 @output_option
-def scan(paths, fmt, jobs, ledger_path, as_of, fail_on, select, ignore, allow, packs, encoding, output):
+def scan(paths, fmt, jobs, ledger_path, as_of, fail_on, select, ignore, allow, packs, config_path, isolated, no_cache,
+         encoding, output):
     """Scan posts (JSONL, CSV or XLSX) and list every finding with its post."""
     from .render.posts import render_scan
     from .supervision.scan import ScanRun
 
-    scanner = build_scanner(select, ignore, allow, packs)
+    settings, scanner = _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache, fail_on)
     ledger = _open_ledger(ledger_path) if ledger_path else None
-    run = ScanRun(paths, scanner, jobs=jobs, ledger=ledger, as_of=as_of, encoding=encoding, fail_on=fail_on,
+    run = ScanRun(paths, scanner, jobs=jobs, ledger=ledger, as_of=as_of, encoding=encoding, fail_on=settings.fail_on,
                   on_problem=_report_problem)
     out = open(output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") if output else sys.stdout
     try:
@@ -308,13 +287,11 @@ def report():
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]), default="md", show_default=True)
 @output_option
 @jobs_option
-@select_option
-@ignore_option
-@allow_option
-@pack_option
+@rule_set_options
 @encoding_option
 def report_accounts(paths, ledger_path, date_from, date_to, deadline, as_of, count_severity, include_suspected,
-                    all_accounts, fmt, output, jobs, select, ignore, allow, packs, encoding):
+                    all_accounts, fmt, output, jobs, select, ignore, allow, packs, config_path, isolated, no_cache,
+                    encoding):
     """The bulletin's per-account table, from post files or from a ledger."""
     from .render.tables import render_accounts
     from .supervision.accounts import CountPolicy, report_from_files, report_from_ledger
@@ -332,7 +309,7 @@ def report_accounts(paths, ledger_path, date_from, date_to, deadline, as_of, cou
         with _open_ledger(ledger_path, must_exist=True) as ledger:
             result = report_from_ledger(ledger, policy, **common)
     else:
-        scanner = build_scanner(select, ignore, allow, packs)
+        _, scanner = _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache)
         result = report_from_files(paths, scanner, policy, jobs=jobs, encoding=encoding,
                                    on_problem=_report_problem, **common)
     _write_output(render_accounts(result, fmt), output, fmt)

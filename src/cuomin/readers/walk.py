@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Union
 
 from . import KINDS, InputError
+
+if TYPE_CHECKING:
+    import pathspec
 
 IGNORE_FILE = ".cuominignore"
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "__pycache__"})
@@ -60,9 +63,9 @@ def walk(root: Path, skip: Iterable[Path] = ()) -> Iterator[Union[str, InputErro
     drafts although they look like one (the configuration's allow-lists)."""
     root = Path(root)
     skip = {Path(p).resolve() for p in skip}
-    specs: dict[Path, Optional[pathspec.GitIgnoreSpec]] = {}
+    specs: dict[Path, Optional["pathspec.GitIgnoreSpec"]] = {}
 
-    def applicable(directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+    def applicable(directory: Path) -> list[tuple[Path, "pathspec.GitIgnoreSpec"]]:
         chain = []
         d = directory
         while True:
