@@ -225,3 +225,8 @@ def test_a_longer_hit_turned_down_by_date_or_context_shadows_shorter_hits(s):
     assert found(s, "国土资源部发布")[0][0] == "TST004"  # the longer hit wins anyway
     assert found(s, "原国土资源部发布") == []  # turned down by context: 土资源 inside is not reported
     assert found(s, "国土资源部发布", published=dt.date(2017, 1, 1)) == []  # turned down by date
+
+
+def test_shipped_charmap_folds_traditional_forms_whatever_packs_are_loaded(s):
+    assert found(s, "專業代開發票") == [("TST001", 2, 6, "代開發票", [])]
+    assert found(s, "代 開 發 票")[0][3] == "代 開 發 票"

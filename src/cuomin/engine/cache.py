@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..rules.loader import AllowPhrase, default_pack_paths, expand_pack_paths
+from ..rules.loader import AllowPhrase, default_pack_paths, expand_pack_paths, shipped_charmap_path
 from .matcher import default_backend
 from .scanner import AllowLike, PackLike, Scanner
 
@@ -91,7 +91,7 @@ def scanner_key(
     if any(not isinstance(p, (str, os.PathLike)) for p in user):  # a parsed Pack
         return None
     try:
-        pack_files = (default_pack_paths() if packs is None else []) + expand_pack_paths(user)
+        pack_files = [shipped_charmap_path(), *(default_pack_paths() if packs is None else []), *expand_pack_paths(user)]
         add("packs", len(pack_files))
         for path in pack_files:
             add(str(Path(path).resolve()), Path(path).read_bytes())

@@ -24,6 +24,7 @@ from ..rules.loader import (
     expand_pack_paths,
     load_allow_file,
     load_pack,
+    shipped_charmap_path,
 )
 from .matcher import LiteralMatcher
 from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
@@ -171,7 +172,7 @@ class Scanner:
                         f"{pack.path}: rule {rule.code} is already defined in {self.rules[rule.code].pack}"
                     )
                 self.rules[rule.code] = RuleInfo(rule, pack.path)
-        charmap: dict[str, str] = {}
+        charmap: dict[str, str] = dict(load_pack(shipped_charmap_path()).charmap)
         for pack in loaded:
             charmap.update(pack.charmap)
         self._table = make_fold_table(charmap) if charmap else BASE_TABLE

@@ -45,9 +45,18 @@ def default_pack_dir() -> Path:
     raise PackError("the default rule packs (wordlists/) are missing from this installation")
 
 
+CHARMAP_FILE = "charmap.toml"
+
+
 def default_pack_paths() -> list[Path]:
     """The packs every Scanner loads unless told otherwise."""
-    return sorted(default_pack_dir().glob("*.toml"))
+    return sorted(p for p in default_pack_dir().glob("*.toml") if p.name != CHARMAP_FILE)
+
+
+def shipped_charmap_path() -> Path:
+    """``wordlists/charmap.toml``: the 1:1 character folds (traditional and variant
+    forms) every Scanner applies before matching, whichever packs it loads."""
+    return default_pack_dir() / CHARMAP_FILE
 
 
 def optional_pack_paths() -> dict[str, Path]:
