@@ -158,3 +158,22 @@ def test_family_does_not_import_jieba():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_turned_on_by_name_on_the_command_line_and_in_the_configuration(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cuomin.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    draft = tmp_path / "draft.txt"
+    draft.write_text("加快推进新型城镇化键设\n", encoding="utf-8")
+    run = CliRunner().invoke
+    assert run(main, ["check", "--isolated", "--format", "jsonl", str(draft)]).output == ""
+    r = run(main, ["check", "--isolated", "--pack", "suspected-typos", "--format", "jsonl", str(draft)])
+    assert '"code": "TYP900"' in r.output and '"tier": "suspected"' in r.output
+    (tmp_path / "cuomin.toml").write_text('packs = ["suspected-typos"]\n', encoding="utf-8")
+    assert '"code": "TYP900"' in run(main, ["check", "--format", "jsonl", str(draft)]).output
+    (tmp_path / "cuomin.toml").write_text('packs = ["no-such-pack"]\n', encoding="utf-8")
+    r = run(main, ["check", str(draft)])
+    assert r.exit_code == 2 and "shipped optional packs: suspected-typos" in r.output

@@ -34,7 +34,7 @@ from typing import Any, Optional, Union
 
 from .engine.scanner import Scanner, code_selected
 from .models import Category
-from .rules.loader import AllowPhrase, PackError, parse_allow_line
+from .rules.loader import AllowPhrase, PackError, optional_pack_paths, parse_allow_line
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -230,12 +230,22 @@ def _allow(value: Any, where: str, base: Path) -> list[AllowItem]:
     return out
 
 
+def _pack_path(name: str, base: Path) -> Path:
+    """A pack file or directory relative to ``base``, or the name of a shipped optional
+    pack (``suspected-typos``)."""
+    path = (base / name).resolve()
+    if not path.exists() and Path(name).name == name and not Path(name).suffix:
+        return optional_pack_paths().get(name, path)
+    return path
+
+
 def _packs(value: Any, where: str, base: Path) -> list[Path]:
     out = []
     for p in _strings(value, where):
-        path = (base / p).resolve()
+        path = _pack_path(p, base)
         if not path.exists():
-            raise ConfigError(f"{where}: rule pack {path} does not exist")
+            known = ", ".join(optional_pack_paths()) or "none"
+            raise ConfigError(f"{where}: rule pack {path} does not exist (shipped optional packs: {known})")
         out.append(path)
     return out
 
@@ -325,6 +335,6 @@ def resolve(
         s.allow.append(AllowFile(p))
         s.allow_sources.append("--allow")
     for p in packs or ():
-        s.packs.append((cwd / p).resolve())
+        s.packs.append(_pack_path(p, cwd))
         s.pack_sources.append("--pack")
     return s
