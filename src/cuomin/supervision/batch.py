@@ -93,14 +93,21 @@ class _RowJob:
     require_text: bool = True
     date_from: Optional[object] = None
     date_to: Optional[object] = None
+    keep_text: bool = False
 
     def __call__(self, raw: RawRow) -> "PostResult | RowProblem":
         post = parse_row(raw, self.require_text)
         if isinstance(post, RowProblem):
             return post
         if not in_window(post.published_at, self.date_from, self.date_to):
-            return PostResult(post, scanned=False)
-        return _result(post, *_scan_fields(self.scanner, post))
+            result = PostResult(post, scanned=False)
+        else:
+            result = _result(post, *_scan_fields(self.scanner, post))
+        if not self.keep_text:
+            # the text is most of a post's size and nothing downstream needs it (the
+            # findings carry their text and fingerprints): don't ship it back
+            result.post = result.post.model_copy(update={"text": ""})
+        return result
 
 
 def in_window(date, date_from, date_to) -> bool:
@@ -153,6 +160,7 @@ def scan_reader(
     jobs: int = 1,
     date_from=None,
     date_to=None,
+    keep_text: bool = False,
     chunksize: int = 64,
 ) -> Iterator[PostResult]:
     """Scan every post of ``reader`` in order; posts outside ``date_from``–``date_to``
@@ -161,8 +169,9 @@ def scan_reader(
     them, so this process only reads lines and writes results: on two cores the
     work splits evenly. Rows go out in bounded windows (two in flight at most), so
     memory stays flat whatever the input's size. Skipped rows are reported through
-    the reader, in input order."""
-    job = _RowJob(scanner, reader.require_text, date_from, date_to)
+    the reader, in input order. The posts in the results carry no text unless
+    ``keep_text``: it is most of their size and the findings hold what they matched."""
+    job = _RowJob(scanner, reader.require_text, date_from, date_to, keep_text)
     jobs = resolve_jobs(jobs)
     if jobs == 1:
         results: Iterable = map(job, reader.rows())
