@@ -17,6 +17,7 @@ from pathlib import Path
 from cuomin import Scanner
 from cuomin.rules.loader import optional_pack_paths
 from cuomin.models import CATEGORY_LABELS, Category
+from cuomin.render.rules import entry_notes, example_text
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "rules"
@@ -54,6 +55,10 @@ def _examples(obj, indent: str) -> list[str]:
     for ex in obj.nomatch:
         out.append(f"{indent}- ✓ `{ex.text}`" + (f" ({ex.date})" if ex.date else ""))
     return out
+
+
+def _cell(s: str) -> str:
+    return s.replace("|", "\\|")
 
 
 def render_category(category: str, infos) -> str:
@@ -106,21 +111,10 @@ def render_category(category: str, infos) -> str:
         if r.entries:
             lines += ["", "| wrong | right | notes | examples (✗ reported, ✓ not) |", "|---|---|---|---|"]
             for e in r.entries:
-                notes = []
-                if e.effective:
-                    notes.append(f"effective {e.effective}")
-                if e.boundary:
-                    notes.append("boundary")
-                if e.context:
-                    notes.append(f"context {e.context.model_dump(exclude_defaults=True)}")
-                if e.reason:
-                    notes.append(e.reason)
-                dated = lambda x: x.text + (f" ({x.date})" if x.date else "")  # noqa: E731
-                exs = [f"✗ {dated(x)}" for x in e.match] + [f"✓ {dated(x)}" for x in e.nomatch]
-                cell = lambda s: s.replace("|", "\\|")  # noqa: E731
+                exs = [f"✗ {example_text(x)}" for x in e.match] + [f"✓ {example_text(x)}" for x in e.nomatch]
                 lines.append(
-                    f"| {cell('、'.join(e.wrong))} | {cell('、'.join(e.right)) or '—'} | {cell('; '.join(notes))} "
-                    f"| {cell(' · '.join(exs))} |"
+                    f"| {_cell('、'.join(e.wrong))} | {_cell('、'.join(e.right)) or '—'} "
+                    f"| {_cell('; '.join(entry_notes(e)))} | {_cell(' · '.join(exs))} |"
                 )
     return "\n".join(lines) + "\n"
 

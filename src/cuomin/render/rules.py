@@ -54,6 +54,25 @@ def render_rules(scanner: Scanner, fmt: str = "text") -> Iterable[str]:
     yield f"{len(infos)} rules, {sum(per_category.values())} entries"
 
 
+def example_text(ex) -> str:
+    """An example with the publication date it is checked at, if any."""
+    return ex.text + (f" ({ex.date})" if ex.date else "")
+
+
+def entry_notes(entry) -> list[str]:
+    """What sets an entry apart from its rule: date, boundary check, context, reason."""
+    notes = []
+    if entry.effective:
+        notes.append(f"effective {entry.effective}")
+    if entry.boundary:
+        notes.append("boundary")
+    if entry.context and not entry.context.is_empty():
+        notes.append(f"context {entry.context.model_dump(exclude_defaults=True)}")
+    if entry.reason:
+        notes.append(entry.reason)
+    return notes
+
+
 def render_rule(info: RuleInfo) -> Iterable[str]:
     r = info.rule
     yield f"{r.code}  {r.title()}"
@@ -76,22 +95,16 @@ def render_rule(info: RuleInfo) -> Iterable[str]:
         yield f"  check:    {r.check}"
     yield f"  pack:     {info.pack}"
     for ex in r.match:
-        yield f"  ✗ {ex.text}" + (f"  ({ex.date})" if ex.date else "")
+        yield f"  ✗ {example_text(ex)}"
     for ex in r.nomatch:
-        yield f"  ✓ {ex.text}" + (f"  ({ex.date})" if ex.date else "")
+        yield f"  ✓ {example_text(ex)}"
     if r.entries:
         yield f"  entries ({info.entry_count} wrong forms):"
     for e in r.entries:
         right = "、".join(e.right) if e.right else "—"
-        extra = []
-        if e.effective:
-            extra.append(f"effective {e.effective}")
-        if e.boundary:
-            extra.append("boundary")
-        if e.reason:
-            extra.append(e.reason)
-        yield f"    {'、'.join(e.wrong)} → {right}" + (f"  [{'; '.join(extra)}]" if extra else "")
+        notes = entry_notes(e)
+        yield f"    {'、'.join(e.wrong)} → {right}" + (f"  [{'; '.join(notes)}]" if notes else "")
         for ex in e.match:
-            yield f"      ✗ {ex.text}" + (f"  ({ex.date})" if ex.date else "")
+            yield f"      ✗ {example_text(ex)}"
         for ex in e.nomatch:
-            yield f"      ✓ {ex.text}" + (f"  ({ex.date})" if ex.date else "")
+            yield f"      ✓ {example_text(ex)}"
