@@ -29,6 +29,10 @@ def _found(scanner, text):
         ("深入开展调查研纠", "研纠", 6, "研究"),
         ("推进乡村振性", "乡村振性", 2, "乡村振兴"),
         ("严格落实安全生产责任制度，加强监督管里", "管里", 17, "管理"),
+        # shape-similar characters (形近字, wordlists/confusion_shape.tsv)
+        ("加强城市菅理", "菅理", 4, "管理"),
+        ("推进国家冶理体系建设", "冶理", 4, "治理"),
+        ("加快推进基层社会冶理现代化", "社会冶理", 6, "社会治理"),
     ],
 )
 def test_typical_hits(typos, text, wrong, start, right):
@@ -58,6 +62,10 @@ def test_typical_hits(typos, text, wrong, start, right):
         "安徽省庐江县",
         "鹭江出版社",
         "福特与江铃联合开发",
+        # real words built of shape-similar characters
+        "坚持和完善人民代表大会制度，推进国家治理体系和治理能力现代化",
+        "职工休息日和体育活动",
+        "全面从严治党，冶金行业",
     ],
 )
 def test_near_misses_do_not_fire(typos, text):
@@ -145,6 +153,39 @@ def test_model_is_cached_by_content_and_loaded(tmp_path, monkeypatch):
     loaded = confusion.load_model(confusion.MIN_FREQ)
     assert loaded.patterns == built.patterns and loaded.logp == built.logp
     assert list((tmp_path / "confusion").glob("*.pickle")) == entries  # not rebuilt
+
+
+def test_shape_hits_have_their_own_penalty_and_can_be_turned_off():
+    text = "推进国家冶理体系建设"
+    (gain,) = [c[3] for c in confusion.candidates(text, shape_penalty=0.0) if c[:3] == (4, 6, "治理")]
+    (less,) = [c[3] for c in confusion.candidates(text, shape_penalty=2.0) if c[:3] == (4, 6, "治理")]
+    assert less == pytest.approx(gain - 2.0)
+    assert list(confusion.candidates(text, shape_penalty=float("inf"))) == []
+    assert list(confusion.suspected_typos(text, shape_penalty=1e9)) == []
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("ABC公司加强城市菅理", 9),  # ASCII before the hit: offsets stay in characters
+        ("第1步：加强城市菅理", 8),
+        ("𠀀𠀁加强城市菅理", 6),  # characters outside the BMP (two UTF-16 units each)
+    ],
+)
+def test_shape_offsets_are_character_offsets(text, start):
+    spans = [(s, e, w) for s, e, (w,), *_ in confusion.suspected_typos(text)]
+    assert spans == [(start, start + 2, "管理")]
+
+
+def test_estimate_shortcut_changes_no_finding():
+    text = "加快推进新型城镇化键设，坚持新发展里念，加强城市菅理，推进国家冶理体系建设，本报记者刘方炜报道"
+    full = [c for c in confusion.candidates(text) if c[3] >= confusion.MIN_GAIN]
+    fast = [c for c in confusion.candidates(text, floor=confusion.MIN_GAIN) if c[3] >= confusion.MIN_GAIN]
+    assert fast == full and len(full) == 4
+
+
+def test_shape_table_format():
+    assert confusion.read_shape_table("# comment\n治\t冶台\n管\t官菅\nbad line\n") == {"治": "冶台", "管": "官菅"}
 
 
 def test_user_dictionary_format():
