@@ -304,3 +304,33 @@ def test_cli_check_from_the_cache_needs_no_pack_schema(tmp_path):
     assert first.stdout.splitlines()[-1] == "schema"  # built: packs parsed
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert second.stdout.splitlines()[-1] == "no schema"  # loaded from the cache
+
+
+def test_matcher_upgrade_is_safe_across_threads():
+    """The rs matcher swaps its NFA for a DFA after DFA_AFTER_CHARS characters; threads
+    scanning at that moment must all get the same, correct hits."""
+    import threading
+
+    from cuomin.engine import matcher as matcher_mod
+
+    m = matcher_mod.LiteralMatcher(["甲乙", "乙丙"], "rs")
+    if m.backend != "rs":
+        pytest.skip("ahocorasick_rs not installed")
+    text = "甲乙丙" * 2000
+    expected = sorted(m.find(text))
+    results, errors = [], []
+
+    def work():
+        try:
+            for _ in range(60):
+                results.append(sorted(m.find(text)))
+        except Exception as exc:  # pragma: no cover - what the test guards against
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and all(r == expected for r in results)
+    assert m._until_dfa is None  # upgraded

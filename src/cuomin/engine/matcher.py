@@ -19,6 +19,7 @@ docs/performance.md has the measurements behind the choice.
 from __future__ import annotations
 
 import os
+import threading
 from typing import Optional, Sequence
 
 import ahocorasick
@@ -73,6 +74,7 @@ class LiteralMatcher:
 
     def _build(self) -> None:
         self._find = None
+        self._upgrade_lock = threading.Lock()
         if not self.keys:
             self._find = _no_matches
             return
@@ -114,10 +116,17 @@ class LiteralMatcher:
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """``(key_index, start, end)`` for every occurrence, in character offsets."""
-        if self.backend == "rs" and self._until_dfa is not None:
-            self._until_dfa -= len(text)
-            if self._until_dfa < 0:
-                self._upgrade()
+        if self.backend == "rs":
+            # read once: another thread may upgrade (and clear the count) meanwhile
+            until = self._until_dfa
+            if until is not None:
+                until -= len(text)
+                if until >= 0:
+                    self._until_dfa = until
+                else:
+                    with self._upgrade_lock:
+                        if self._until_dfa is not None:
+                            self._upgrade()
         return self._find(text)
 
 
