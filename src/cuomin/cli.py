@@ -229,6 +229,9 @@ ledger_option = click.option("--ledger", "ledger_path", type=click.Path(dir_okay
                              help="Rectification ledger (SQLite file), e.g. cuomin.db.")
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
                            help="Worker processes (0: one per CPU).")
+report_format_option = click.option(
+    "--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]), default="md", show_default=True
+)
 output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE, not standard output.")
 encoding_option = click.option("--encoding", help="Input encoding for CSV/JSONL (default: UTF-8, else GB18030/GBK).")
 as_of_option = click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help="Check date (default: today).")
@@ -284,7 +287,7 @@ def report():
               help="Severities that count (comma-separated: error, warning, info).")
 @click.option("--include-suspected", is_flag=True, help="Count suspected (疑似) findings too, not only confirmed ones.")
 @click.option("--all-accounts", is_flag=True, help="List accounts without counted findings too.")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]), default="md", show_default=True)
+@report_format_option
 @output_option
 @jobs_option
 @rule_set_options
@@ -327,7 +330,7 @@ def report_accounts(paths, ledger_path, date_from, date_to, deadline, as_of, cou
 @click.option("--from", "date_from", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Start of the counting period (default: the quarter of --as-of).")
 @click.option("--to", "date_to", callback=_parse_date, metavar="YYYY-MM-DD", help="End of the counting period.")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]), default="md", show_default=True)
+@report_format_option
 @click.option("--detail", is_flag=True, help="Also list every column with its counts (md, csv).")
 @output_option
 @encoding_option

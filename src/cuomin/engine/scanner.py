@@ -420,8 +420,9 @@ def _is_allowed(c: _Candidate, allowed) -> bool:
 
 
 def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
-    """One finding per problem: where spans overlap, the most specific (longest)
-    span wins, then the higher-priority category, then the higher severity."""
+    """One finding per problem: where spans overlap, a confirmed finding beats a
+    suspected one, then the most specific (longest) span wins, then the
+    higher-priority category, then the higher severity."""
     kept: list[_Candidate] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans
     for c in sorted(candidates, key=_Candidate.sort_key):

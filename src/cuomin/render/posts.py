@@ -16,7 +16,6 @@ from .. import __version__
 from ..supervision.batch import PostResult
 from .json import finding_record
 
-SCAN_FORMATS = ("jsonl", "json", "csv")
 CSV_FIELDS = ["id", "account", "owner", "account_type", "title", "published_at", "url", "field", "code", "category",
               "severity", "tier", "line", "column", "text", "suggestions", "message", "fingerprint", "path"]
 

@@ -15,7 +15,6 @@ from typing import Any, BinaryIO, Iterable, Sequence, Union
 
 from ..supervision.records import DECISION_LABELS
 
-TABLE_FORMATS = ("md", "csv", "xlsx", "json")
 
 
 @dataclass
