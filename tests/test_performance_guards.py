@@ -20,7 +20,7 @@ from cuomin import Scanner
 from cuomin.engine import cache as cache_mod
 from cuomin.engine.matcher import LiteralMatcher
 from cuomin.engine.normalize import BASE_TABLE, strip_interference, strip_interference_fast
-from cuomin.engine.patterns import first_char_gate
+from cuomin.engine.patterns import expand_anchor, first_char_gate
 from cuomin.engine.structure import unpaired_brackets, unpaired_brackets_fast
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "news_zh.txt"
@@ -48,6 +48,10 @@ def _noisy_texts(scanner: Scanner, n: int, seed: int = 5) -> list[str]:
         "2023年7月3日", "２０２３年", "23年5月", "5、6个", "1、2", "第条", "，，", "。。", "...", "……", "App", "ＡＰＰ",
         "k 粉", "Ｋ粉", "don’t", "’98", "13812345678", "110101199003074514", "6222020200112233445", "ok!好", "中,文",
         "(2023)第12号", "》、《", "”、“", "〇一", "二0二三年", "\u200b",
+        # the pattern rules' anchors and near-misses of them
+        "县县委", "州委", "十二月", "三月五日", "三、四", "、5", "（2023）", "第5号", "（一）、", "一．", "\"中\"",
+        "(中)", "七中全会", "全会", "二〇〇五年", "零", "1998-5", "-7", "303室", "号房", "2单元", "年01", "第季度",
+        "23年", "１２月", ",;", "；，", "。。。", "０一",
     ]
     texts = []
     for _ in range(n):
@@ -72,6 +76,19 @@ def _noisy_texts(scanner: Scanner, n: int, seed: int = 5) -> list[str]:
 def test_fast_and_plain_paths_agree_on_generated_text(scanner):
     for text in _noisy_texts(scanner, 400):
         assert _dump(scanner.scan(text, DAY)) == _dump(scanner._scan_plain(text, DAY)), text
+
+
+def test_fast_and_plain_paths_agree_on_every_pattern_rule_example(scanner):
+    """Anchors and gates skip rules; on each pattern rule's own examples (and on all
+    of them joined) the fast path must still report exactly what the plain one does."""
+    texts = []
+    for info in scanner.active_rules():
+        if info.rule.kind == "pattern":
+            texts += [(ex.text, ex.date or DAY) for ex in [*info.rule.match, *info.rule.nomatch]]
+    assert len(texts) > 40
+    texts.append(("\n".join(t for t, _ in texts), DAY))
+    for text, day in texts:
+        assert _dump(scanner.scan(text, day)) == _dump(scanner._scan_plain(text, day)), text
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
@@ -334,3 +351,72 @@ def test_matcher_upgrade_is_safe_across_threads():
         t.join()
     assert not errors and all(r == expected for r in results)
     assert m._until_dfa is None  # upgraded
+
+
+# ------------------------------------------------------------------- anchors
+@pytest.mark.parametrize(
+    "anchor, strings",
+    [
+        ("年[01]", ["年0", "年1"]),
+        ("、[1-3一]", ["、1", "、2", "、3", "、一"]),
+        ("第(?:条|款)", ["第条", "第款"]),
+        (r"\.\.\.|。{3}", ["...", "。。。"]),
+        ("ab?", ["a", "ab"]),
+        ("[(\\[]19", ["(19", "[19"]),
+    ],
+)
+def test_expand_anchor(anchor, strings):
+    assert expand_anchor(anchor) == sorted(strings)
+
+
+def test_expand_anchor_digit_class_is_every_decimal_digit():
+    got = expand_anchor(r"\d月")
+    assert {"0月", "9月", "０月", "٣月"} <= set(got)
+    assert "a月" not in got and "十月" not in got
+
+
+@pytest.mark.parametrize(
+    "anchor, message",
+    [
+        ("a+", "bounded repeats"),
+        (".", "only literals"),
+        ("[^a]", "only literals"),
+        ("[^ab]", "class may hold"),
+        (r"\w", "class may hold"),
+        ("(?=a)b", "only literals"),
+        ("a?", "empty string"),
+        ("(?i)ab", "case-insensitive"),
+        ("[0-9]{6}", "more than"),
+        ("(", "bad anchor"),
+    ],
+)
+def test_expand_anchor_refuses_what_is_not_a_finite_set(anchor, message):
+    with pytest.raises(ValueError, match=message):
+        expand_anchor(anchor)
+
+
+def _pattern_pack(**rule):
+    from cuomin.rules.schema import Pack
+
+    base = dict(code="TST901", kind="pattern", category="expression", severity="warning", reason="r", source="s",
+                pattern="ab")
+    return Pack.model_validate({"pack": {"name": "t"}, "rules": [{**base, **rule}]})
+
+
+def test_anchor_is_a_speed_hint_the_reference_path_ignores():
+    # an anchor that misses the match: the fast path skips the rule, the plain one does not
+    wrong = Scanner(packs=[_pattern_pack(anchor="zz")])
+    assert wrong.scan("xaby", DAY) == []
+    assert [f.text for f in wrong._scan_plain("xaby", DAY)] == ["ab"]
+    right = Scanner(packs=[_pattern_pack(anchor="a[b]")])
+    assert [(f.start, f.end) for f in right.scan("xaby", DAY)] == [(1, 3)]
+    assert right.scan("xa by", DAY) == []
+
+
+def test_anchor_must_cover_every_match_example_and_only_pattern_rules_take_one():
+    with pytest.raises(Exception, match="contains no string of its anchor"):
+        _pattern_pack(anchor="zz", match=["xaby"])
+    with pytest.raises(Exception, match="only pattern rules take an anchor"):
+        _pattern_pack(kind="structure", pattern=None, check="unpaired_brackets", anchor="ab")
+    with pytest.raises(Exception, match="bounded repeats"):
+        _pattern_pack(anchor="a+")

@@ -9,6 +9,7 @@ a named fixer below.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterator, Optional
@@ -130,6 +131,9 @@ class PatternRule:
     #: the rule's ``trigger``: part of its meaning (every match contains it), so it
     #: applies on every path
     trigger: Optional["regex.Pattern"] = None
+    #: literal strings every match contains (a speed hint used by the Scanner's fast
+    #: path only: see ``Rule.anchor``)
+    anchors: tuple[str, ...] = ()
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, list[str]]]:
         if self.trigger is not None and self.trigger.search(text) is None:
@@ -186,6 +190,7 @@ def compile_pattern_rule(rule) -> PatternRule:
         gate=gate,
         gate_digits_only=gate is not None and _digits_only(gate.pattern),
         trigger=_compile(rule.trigger, "trigger") if rule.trigger else None,
+        anchors=tuple(expand_anchor(rule.anchor)) if rule.anchor else (),
     )
 
 
@@ -301,3 +306,80 @@ _DIGIT_CLASS = regex.compile(r"\[(?:\\d|[0-9](?:-[0-9])?)+\]")
 def _digits_only(gate_pattern: str) -> bool:
     """Whether a gate class (as built by :func:`first_char_gate`) holds only digits."""
     return _DIGIT_CLASS.fullmatch(gate_pattern) is not None
+
+
+# ---------------------------------------------------------------- anchors
+#: At most this many strings an ``anchor`` pattern may stand for.
+ANCHOR_LIMIT = 5_000
+
+
+def expand_anchor(pattern: str, limit: int = ANCHOR_LIMIT) -> list[str]:
+    """Every string a *finite* pattern matches: literals, character classes (listed
+    characters and ranges), alternation, groups and bounded repeats, e.g.
+    ``'\\d月|十[一二]月'`` (``\\d`` stands for every decimal digit, as in a pattern
+    rule). Anything else (``\\w``, ``\\p{…}``, ``.``, negated classes,
+    look-arounds, unbounded repeats) is a ``ValueError``: an anchor must be a fixed
+    set of strings the Scanner can put into an Aho-Corasick automaton."""
+    try:
+        import re._parser as sre_parse  # Python ≥ 3.11
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    try:
+        parsed = sre_parse.parse(pattern)
+    except Exception as exc:
+        raise ValueError(f"bad anchor {pattern!r}: {exc}") from None
+    if parsed.state.flags & 2:
+        raise ValueError(f"anchor {pattern!r}: case-insensitive anchors are not supported")
+    strings = _expand(list(parsed), sre_parse, limit, pattern)
+    if not strings or "" in strings:
+        raise ValueError(f"anchor {pattern!r} can match the empty string")
+    return sorted(strings)
+
+
+def _expand(seq, sp, limit: int, pattern: str) -> set[str]:
+    out = {""}
+    for op, av in seq:
+        if op is sp.LITERAL:
+            alts = {chr(av)}
+        elif op is sp.IN:
+            alts = set()
+            for iop, a in av:
+                if iop is sp.LITERAL:
+                    alts.add(chr(a))
+                elif iop is sp.RANGE and a[1] - a[0] < limit:
+                    alts.update(chr(c) for c in range(a[0], a[1] + 1))
+                elif iop is sp.CATEGORY and a is sp.CATEGORY_DIGIT:
+                    alts.update(_all_digits())
+                else:
+                    raise ValueError(
+                        f"anchor {pattern!r}: a class may hold only listed characters and ranges (and \\d; not \\w, \\p{{…}} or a negation)"
+                    )
+        elif op is sp.SUBPATTERN:
+            alts = _expand(list(av[3]), sp, limit, pattern)
+        elif op is sp.BRANCH:
+            alts = set()
+            for branch in av[1]:
+                alts |= _expand(list(branch), sp, limit, pattern)
+        elif op in (sp.MAX_REPEAT, sp.MIN_REPEAT) and av[1] is not sp.MAXREPEAT:
+            lo, hi, sub = av
+            one = _expand(list(sub), sp, limit, pattern)
+            alts, level = set(), {""}
+            for n in range(hi + 1):
+                if n >= lo:
+                    alts |= level
+                if n < hi:
+                    level = {a + b for a in level for b in one}
+                    if len(level) > limit:
+                        raise ValueError(f"anchor {pattern!r} stands for more than {limit} strings")
+        else:
+            raise ValueError(f"anchor {pattern!r}: only literals, classes, alternation and bounded repeats are allowed")
+        out = {a + b for a in out for b in alts}
+        if len(out) > limit:
+            raise ValueError(f"anchor {pattern!r} stands for more than {limit} strings")
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _all_digits() -> tuple[str, ...]:
+    """Every character the pattern rules' ``\\d`` matches (Unicode decimal digits)."""
+    return tuple(DIGIT.findall("".join(map(chr, range(0x30, 0x20000)))))

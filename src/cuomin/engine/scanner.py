@@ -215,6 +215,14 @@ class Scanner:
                 raise PackError(f"{info.pack}: rule {rule.code}: {exc}") from None
         for i, allowed in enumerate(self.allow):
             keys.setdefault(normalize_key(allowed.phrase, self._table), []).append(-1 - i)
+        # pattern rules' anchors: one pass over the text as written tells which rules
+        # can match it at all (the reference path runs every rule instead)
+        anchors: dict[str, list[int]] = {}
+        for i, (_, prule) in enumerate(self._patterns):
+            for anchor in prule.anchors:
+                anchors.setdefault(anchor, []).append(i)
+        self._anchor_rules = [frozenset(ids) for ids in anchors.values()]
+        self._anchor_matcher = LiteralMatcher(list(anchors)) if anchors else None
         key_list = list(keys)
         self._key_values = [(len(key), tuple(ids)) for key, ids in keys.items()]
         self._matcher = LiteralMatcher(key_list)
@@ -254,8 +262,14 @@ class Scanner:
             if hits:
                 self._match_literals(text, norm, hits, published, candidates, allowed)
         has_digit = None
-        for rule, prule in self._patterns:
+        anchored: frozenset[int] = frozenset()
+        if fast and self._anchor_matcher is not None:
+            owners = {k for k, _, _ in self._anchor_matcher.find(text)}
+            anchored = frozenset().union(*(self._anchor_rules[k] for k in owners))
+        for i, (rule, prule) in enumerate(self._patterns):
             if rule.effective and published < rule.effective:
+                continue
+            if fast and prule.anchors and i not in anchored:
                 continue
             if fast and prule.gate is not None:
                 if prule.gate_digits_only:

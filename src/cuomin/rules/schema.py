@@ -145,6 +145,12 @@ class Rule(_Examples):
     #: a regex every match contains, searched first: a text without it is skipped
     #: (a cheap prefilter for a pattern that cannot start with a fixed character)
     trigger: Optional[str] = None
+    #: a finite pattern (literals, classes, alternation, bounded repeats) for the
+    #: strings of which every match contains at least one, in the text as written:
+    #: a speed hint. The Scanner finds all rules' anchors in one Aho-Corasick pass and
+    #: skips a rule whose anchors a text lacks; the reference path ignores them, so an
+    #: incomplete anchor shows up in the equivalence tests and the rule's examples.
+    anchor: Optional[str] = None
     validator: Optional[str] = None
     fix: Optional[str] = None
     replace: Optional[str] = None
@@ -175,6 +181,18 @@ class Rule(_Examples):
                 raise ValueError(f"structure rule {self.code} must not set entries/pattern")
         if self.params and self.kind != "structure":
             raise ValueError(f"rule {self.code}: only structure rules take params")
+        if self.anchor is not None:
+            if self.kind != "pattern":
+                raise ValueError(f"rule {self.code}: only pattern rules take an anchor")
+            from ..engine.patterns import expand_anchor
+
+            strings = expand_anchor(self.anchor)
+            for ex in self.match:
+                if not any(a in ex.text for a in strings):
+                    raise ValueError(
+                        f"rule {self.code}: match example {ex.text!r} contains no string of its anchor "
+                        f"{self.anchor!r}: every match must contain one"
+                    )
         return self
 
     def title(self) -> str:
