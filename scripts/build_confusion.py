@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     from pypinyin import Style, lazy_pinyin
 
-    from cuomin.engine.confusion import jieba_dict_path
+    from cuomin.engine.segdict import jieba_dict_path
 
     weight: Counter = Counter()
     for line in jieba_dict_path().read_text(encoding="utf-8").splitlines():

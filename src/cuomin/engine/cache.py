@@ -25,31 +25,16 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
 from ..rules.loader import AllowPhrase, default_pack_paths, expand_pack_paths, shipped_charmap_path
+from .cachedir import atomic_write, cache_dir, cache_disabled
 from .matcher import default_backend
 from .scanner import AllowLike, PackLike, Scanner
 
 CACHE_FORMAT = 1
 KEEP_ENTRIES = 16
-_FALSE = {"", "0", "false", "no", "off"}
-
-
-def cache_disabled() -> bool:
-    """Whether ``CUOMIN_NO_CACHE`` asks for no cache."""
-    return os.environ.get("CUOMIN_NO_CACHE", "").strip().lower() not in _FALSE
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("CUOMIN_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("cuomin", appauthor=False))
 
 
 def _code_stamp() -> tuple:
@@ -166,35 +151,9 @@ def _load(entry: Path) -> Optional[Scanner]:
 
 
 def _store(directory: Path, entry: Path, scanner: Scanner) -> bool:
-    """Write atomically (temporary file + ``os.replace``); False when it cannot."""
+    """Write atomically and prune old entries; False when it cannot."""
     try:
         data = pickle.dumps(scanner, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # pragma: no cover - an unpicklable user object
         return False
-    tmp = None
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, entry)
-        tmp = None
-        _prune(directory)
-        return True
-    except OSError:
-        return False
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-
-
-def _prune(directory: Path, keep: int = KEEP_ENTRIES) -> None:
-    try:
-        entries = sorted(directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[keep:]:
-            old.unlink()
-    except OSError:
-        pass
+    return atomic_write(entry, data, keep=KEEP_ENTRIES, pattern="*.pickle")

@@ -36,19 +36,19 @@ load it. ``CUOMIN_NO_CACHE=1`` builds in memory every time. Nothing is downloade
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import math
-import os
 import pickle
 import re
-import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import ahocorasick
+
+from .cachedir import atomic_write, data_cache_dir
+from .segdict import jieba_dict_path
 
 FORMAT = 3
 KEEP_ENTRIES = 4  # cached models kept (one per min_freq in use)
@@ -72,7 +72,6 @@ SHAPE_PENALTY = 2.0
 # and saves ~15% of the family's time, which keeps the scanner above 3 MB/s.
 ESTIMATE_MARGIN = 6.0
 
-_FALSE = {"", "0", "false", "no", "off"}
 
 
 @dataclass
@@ -93,14 +92,6 @@ def _wordlists_dir() -> Path:
     from ..rules.loader import default_pack_dir
 
     return default_pack_dir()
-
-
-def jieba_dict_path() -> Path:
-    """jieba's ``dict.txt``, found without importing jieba."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("jieba is not installed; the suspected-typo family needs its dictionary")
-    return Path(list(spec.submodule_search_locations)[0]) / "dict.txt"
 
 
 def source_paths() -> list[Path]:
@@ -202,22 +193,6 @@ def build_model(
     )
 
 
-def cache_dir() -> Optional[Path]:
-    if os.environ.get("CUOMIN_NO_CACHE", "").strip().lower() not in _FALSE:
-        return None
-    env = os.environ.get("CUOMIN_CACHE_DIR")
-    if env:
-        base = Path(env)
-    else:
-        try:
-            import platformdirs
-
-            base = Path(platformdirs.user_cache_dir("cuomin", appauthor=False))
-        except ImportError:  # pragma: no cover
-            base = Path.home() / ".cache" / "cuomin"
-    return base / "confusion"
-
-
 def _key(blobs: list[bytes], min_freq: int) -> str:
     h = hashlib.sha256()
     for part in (repr((FORMAT, MIN_LEN, MAX_LEN, min_freq)).encode(), *blobs):
@@ -231,7 +206,7 @@ def load_model(min_freq: int = MIN_FREQ) -> Model:
     else built (and cached when the cache directory is writable)."""
     blobs = [p.read_bytes() for p in source_paths()]
     key = _key(blobs, min_freq)
-    directory = cache_dir()
+    directory = data_cache_dir("confusion")
     path = directory / f"{key}.pickle" if directory else None
     if path is not None and path.exists():
         try:
@@ -241,17 +216,7 @@ def load_model(min_freq: int = MIN_FREQ) -> Model:
             pass
     model = build_model(*(b.decode("utf-8") for b in blobs), min_freq=min_freq)
     if path is not None:
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            old = sorted(directory.glob("*.pickle"), key=lambda f: f.stat().st_mtime)
-            for stale in old[: max(0, len(old) - KEEP_ENTRIES + 1)]:
-                stale.unlink(missing_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        atomic_write(path, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), keep=KEEP_ENTRIES, pattern="*.pickle")
     return model
 
 
