@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import io
 import json
+import multiprocessing
+import os
 import pickle
 import sys
 from pathlib import Path
@@ -72,6 +74,63 @@ def test_workers_report_bad_rows_in_order_and_go_on(tmp_path, scanner):
         assert [(r.post.id, [pf.finding.text for pf in r.findings]) for r in results] == [("1", ["己经"]), ("5", ["按装"])]
         assert seen == [(2, "bad"), (3, "missing"), (4, "published_at")]
         assert (reader.rows_read, reader.skipped_rows) == (2, 3)
+
+
+def _rows(tmp_path, n: int):
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps({"id": str(i), "text": f"第{i}篇：工作己经完成"}, ensure_ascii=False) + "\n"
+                            for i in range(n)), encoding="utf-8")
+    return path
+
+
+def test_work_is_shared_between_this_process_and_the_workers(tmp_path, scanner, monkeypatch):
+    from cuomin.supervision import batch
+
+    parent, done_here = os.getpid(), []
+    real = batch._RowJob.__call__
+
+    def counting(self, raw):
+        if os.getpid() == parent:
+            done_here.append(raw.row)
+        return real(self, raw)
+
+    monkeypatch.setattr(batch._RowJob, "__call__", counting)
+    results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 400)]), jobs=2, chunksize=5))
+    assert [r.post.id for r in results] == [str(i) for i in range(400)]
+    assert all([pf.finding.text for pf in r.findings] == ["己经"] for r in results)
+    assert 0 < len(done_here) < 400  # this process scanned some chunks, the worker the rest
+    assert not multiprocessing.active_children()
+
+
+def _fail_in_worker(parent: int, how: str):
+    def job(self, raw):
+        if os.getpid() != parent:
+            if how == "raise":
+                raise ValueError("broken rule")
+            os._exit(3)
+        return real_call(self, raw)
+
+    from cuomin.supervision import batch
+
+    real_call = batch._RowJob.__call__
+    return job
+
+
+@pytest.mark.parametrize("how, message", [("raise", "ValueError: broken rule"), ("die", "exit code 3")])
+def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, scanner, monkeypatch, how, message):
+    from cuomin.supervision import batch
+
+    monkeypatch.setattr(batch._RowJob, "__call__", _fail_in_worker(os.getpid(), how))
+    with pytest.raises(RuntimeError, match=message):
+        list(scan_reader(scanner, PostReader([_rows(tmp_path, 300)]), jobs=2, chunksize=5))
+    assert not multiprocessing.active_children()
+
+
+def test_stopping_early_ends_the_workers(tmp_path, scanner):
+    results = scan_reader(scanner, PostReader([_rows(tmp_path, 300)]), jobs=3, chunksize=5)
+    assert next(results).post.id == "0"
+    results.close()
+    assert not multiprocessing.active_children()
 
 
 def test_cli_scan_jsonl_records(tmp_path):

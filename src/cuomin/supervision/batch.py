@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from collections import Counter, deque
+import queue
+import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Iterable, Iterator, Optional
@@ -120,18 +122,6 @@ def in_window(date, date_from, date_to) -> bool:
     return (date_from is None or date >= date_from) and (date_to is None or date <= date_to)
 
 
-_WORKER_JOB: Optional[_RowJob] = None
-
-
-def _init_worker(job) -> None:
-    global _WORKER_JOB
-    _WORKER_JOB = job
-
-
-def _run_worker_job(raw):
-    return _WORKER_JOB(raw)
-
-
 def _windows(items: Iterable, size: int) -> Iterator[list]:
     it = iter(items)
     while True:
@@ -161,31 +151,130 @@ def scan_reader(
     date_from=None,
     date_to=None,
     keep_text: bool = False,
-    chunksize: int = 64,
+    chunksize: int = 32,
 ) -> Iterator[PostResult]:
     """Scan every post of ``reader`` in order; posts outside ``date_from``–``date_to``
     come back unscanned (``scanned=False``). With ``jobs`` > 1 (``0``: one per CPU)
-    worker processes, each given the Scanner once, parse the rows as well as scan
-    them, so this process only reads lines and writes results: on two cores the
-    work splits evenly. Rows go out in bounded windows (two in flight at most), so
-    memory stays flat whatever the input's size. Skipped rows are reported through
-    the reader, in input order. The posts in the results carry no text unless
-    ``keep_text``: it is most of their size and the findings hold what they matched."""
+    the work is shared between this process and ``jobs`` − 1 worker processes (see
+    :func:`_shared_map`): workers parse rows as well as scan them, and memory stays
+    flat whatever the input's size. Skipped rows are reported through the reader,
+    in input order. The posts in the results carry no text unless ``keep_text``: it
+    is most of their size and the findings hold what they matched."""
     job = _RowJob(scanner, reader.require_text, date_from, date_to, keep_text)
     jobs = resolve_jobs(jobs)
     if jobs == 1:
         results: Iterable = map(job, reader.rows())
+    else:
+        results = _shared_map(job, reader.rows(), jobs - 1, chunksize)
+    try:
         yield from _collect(reader, results)
-        return
-    window = jobs * chunksize * 4
-    with multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(job,)) as pool:
-        pending: deque = deque()
-        for batch in _windows(reader.rows(), window):
-            pending.append(pool.imap(_run_worker_job, batch, chunksize))
-            if len(pending) > 1:
-                yield from _collect(reader, pending.popleft())
-        while pending:
-            yield from _collect(reader, pending.popleft())
+    finally:  # stopped early (an error downstream, --fail-fast): end the workers now
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+
+
+#: chunks queued per worker ahead of its current one: enough that a worker never
+#: waits while this process scans a chunk itself, few enough to balance the tail
+WORKER_BACKLOG = 4
+#: chunks read ahead of the oldest result not yet handed on (bounds memory)
+IN_FLIGHT_PER_PROCESS = 6
+
+
+def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
+    """``map(job, items)`` in input order, computed by this process *and* ``workers``
+    worker processes. Workers take chunks from a queue kept ``WORKER_BACKLOG`` deep
+    per worker; this process scans every other chunk itself instead of waiting, so
+    on *n* cores *n* processes work (a pool of *n* workers beside an idle-but-busy
+    parent puts *n* + 1 processes on them and ships every row and result through
+    pipes). A worker's exception is raised here; a worker that dies is an error."""
+    ctx = multiprocessing.get_context()
+    tasks = ctx.Queue()
+    done = ctx.Queue()
+    procs = [ctx.Process(target=_worker_loop, args=(job, tasks, done), daemon=True) for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    ready: dict[int, list] = {}
+    chunks = enumerate(_windows(items, chunksize))
+    next_out = sent = received = 0
+    read = 0  # chunks taken from ``items``
+    exhausted = False
+    limit = IN_FLIGHT_PER_PROCESS * (workers + 1)
+    finished = False
+    try:
+        while True:
+            while not exhausted and sent - received < WORKER_BACKLOG * workers and read - next_out < limit:
+                nxt = next(chunks, None)
+                if nxt is None:
+                    exhausted = True
+                    break
+                tasks.put(nxt)
+                sent += 1
+                read += 1
+            received += _drain(done, ready, block=False, procs=procs)
+            while next_out in ready:
+                yield from ready.pop(next_out)
+                next_out += 1
+            if not exhausted and read - next_out < limit:
+                nxt = next(chunks, None)
+                if nxt is None:
+                    exhausted = True
+                else:
+                    idx, chunk = nxt
+                    read += 1
+                    ready[idx] = [job(item) for item in chunk]
+                continue
+            if received < sent:
+                received += _drain(done, ready, block=True, procs=procs)
+            elif exhausted and next_out == read:
+                finished = True
+                return
+    finally:
+        if finished:
+            for _ in procs:
+                tasks.put(None)
+            for proc in procs:
+                proc.join(timeout=5)
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(timeout=5)
+        tasks.cancel_join_thread()
+        tasks.close()
+        done.close()
+
+
+def _drain(done, ready: dict, *, block: bool, procs) -> int:
+    """Move finished chunks from the result queue into ``ready``; with ``block``,
+    wait for at least one (checking that the workers are alive). Returns how many."""
+    got = 0
+    while True:
+        try:
+            item = done.get(timeout=0.5) if block and not got else done.get_nowait()
+        except queue.Empty:
+            if block and not got:
+                dead = [p.exitcode for p in procs if not p.is_alive()]
+                if dead:
+                    raise RuntimeError(f"a scan worker process ended unexpectedly (exit code {dead[0]})") from None
+                continue
+            return got
+        idx, results, error = item
+        if error is not None:
+            raise RuntimeError(f"a scan worker failed:\n{error}")
+        ready[idx] = results
+        got += 1
+
+
+def _worker_loop(job, tasks, done) -> None:
+    while True:
+        item = tasks.get()
+        if item is None:
+            return
+        idx, chunk = item
+        try:
+            done.put((idx, [job(x) for x in chunk], None))
+        except Exception:  # noqa: BLE001 - reported to (and raised in) the parent
+            done.put((idx, None, traceback.format_exc()))
 
 
 def _collect(reader: PostReader, results: Iterable) -> Iterator[PostResult]:
