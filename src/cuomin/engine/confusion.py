@@ -1,41 +1,46 @@
-"""Suspected typos (疑似错别字): confusion-set candidates verified by segmentation.
+"""Suspected typos (疑似错别字): confusion-set candidates, verified by segmentation and scored.
 
 Words that no list contains are found in three steps:
 
-1. **Candidates.** Every character is mapped to the class of its (toneless) pinyin
-   reading — the confusion set of an input-method typo — and an Aho-Corasick pass over
-   the class string finds every place whose readings spell a dictionary word of 2–4
-   characters (jieba's dictionary plus ``wordlists/gov_userdict.txt``). A place whose
-   characters differ from the word (one character, or two in words of 3–4) and are
-   not themselves a word is a candidate: 总休 → 总体, 大数局 → 大数据. A second
-   automaton finds the dictionary words (same lengths) with one character replaced by
-   a shape-similar one (形近字, ``wordlists/confusion_shape.tsv``): 菅理 → 管理,
-   冶理 → 治理; it runs over the text's UTF-16 code units (at most 256 children per
-   node: ~8× faster than over the characters).
-2. **Cheap vetoes.** A replaced character that forms a dictionary word with its
-   neighbours is not a typo (it belongs to another word: the hit straddles two
-   words). A hit that starts at or right after a common surname and whose characters
-   are typical of given names is a name (刘方炜 is not 方位).
-3. **Verification.** The best segmentation log-probability (jieba's unigram model,
-   computed here over a window of ±``WINDOW`` characters, without importing jieba)
-   of the corrected window minus that of the original is the *gain*; a candidate is
-   reported when the gain reaches ``min_gain``; a shape substitution, a less likely
-   slip than a same-pinyin one, must gain ``shape_penalty`` more. A candidate whose
-   context-free estimate cannot reach the threshold is not verified (``ESTIMATE_MARGIN``).
-   ``confidence = 1 − 2^(−gain/4)`` (gain net of the penalty).
+1. **Candidates.** Every character is mapped to the class of its toneless pinyin
+   reading, with fuzzy readings merged (z/zh, c/ch, s/sh, n/l, hu/fu, an/ang, en/eng,
+   in/ing: ``fuzzy_reading``), and an Aho-Corasick pass over the class string finds
+   every place whose readings spell a dictionary word (jieba's dictionary plus
+   ``wordlists/gov_userdict.txt``; two-character words of frequency ≥ ``min_freq``,
+   three- and four-character words of frequency ≥ ``min_freq_long``, person names
+   left out). A place whose characters differ from the word — in one character (two
+   in a four-character word) — and are not themselves a word is a candidate: 总休 →
+   总体, 水务总局 → 税务总局. A second automaton (ahocorasick_rs) finds the words with
+   one character replaced by a shape-similar one (形近字, ``wordlists/confusion_shape.tsv``):
+   菅理 → 管理, 冶理 → 治理. A fuzzy reading is accepted for one character of a two- or
+   four-character word only (elsewhere it brought more false alarms than finds).
+2. **Verification.** The best segmentation log-probability (jieba's unigram model over
+   a window of ±``WINDOW`` characters, computed here without importing jieba) of the
+   corrected window minus that of the original is the *gain*; candidates under
+   ``GAIN_FLOOR`` are dropped (and those whose context-free estimate cannot get near
+   it are not verified: ``ESTIMATE_MARGIN``).
+3. **Score.** A logistic regression over ``FEATURES`` — the gain and the estimate, the
+   kind of substitution, the word's frequency, length and part of speech, person- and
+   place-name evidence around the hit (a surname before it, characters typical of
+   given names, a title, a list or a place suffix), … — trained by
+   ``benchmarks/train_typos.py`` and shipped as ``wordlists/confusion_weights.json``.
+   A candidate is reported when its score reaches ``min_score`` (the trained
+   threshold unless the rule sets one); overlapping candidates keep the higher score;
+   ``confidence`` is the logistic of the score.
 
-The data (log-probabilities, the pinyin classes, name statistics and the automata)
+The data (log-probabilities, the reading classes, name statistics and the automata)
 is built from jieba's installed ``dict.txt``, ``wordlists/confusion_pinyin.tsv`` and
 ``wordlists/confusion_shape.tsv`` (generated with pypinyin and char-similar's data by
-``scripts/build_confusion.py``; neither is needed at run time) and the user dictionary on
-first use, then pickled in the cache directory (``$CUOMIN_CACHE_DIR`` or the platform
-cache dir, sub-folder ``confusion/``) under the SHA-256 of those inputs, so later runs
-load it. ``CUOMIN_NO_CACHE=1`` builds in memory every time. Nothing is downloaded.
+``scripts/build_confusion.py``; neither is needed at run time) and the user dictionary
+on first use, then pickled in the cache directory (``confusion/``, engine/cachedir.py)
+under the SHA-256 of those inputs and the frequency limits, so later runs load it.
+Nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import pickle
 import re
@@ -48,30 +53,62 @@ from typing import Iterator
 import ahocorasick
 
 from .cachedir import atomic_write, data_cache_dir
+from .matcher import LiteralMatcher
 from .segdict import jieba_dict_path
 
-FORMAT = 3
-KEEP_ENTRIES = 4  # cached models kept (one per min_freq in use)
-WINDOW = 5  # characters each side of a candidate that the segmentation sees
+FORMAT = 9
+KEEP_ENTRIES = 4  # cached models kept (one per frequency setting in use)
+WINDOW = 3  # characters each side of a candidate that the segmentation sees
 MAX_WORD = 6  # longest dictionary word the window segmentation tries
 MIN_LEN, MAX_LEN = 2, 4  # lengths of the words whose misspellings are searched
 USER_FREQ = 5000  # frequency of a user-dictionary word without one
 SURNAMES = 200  # the most frequent first characters of three-character person names
 
 # Defaults (a rule pack overrides them with ``params``)
-MIN_GAIN = 8.0
+#: least jieba frequency of a two-character word whose misspellings are searched
 MIN_FREQ = 1000
-NAME_CHAR = 0.2
-SHAPE_PENALTY = 2.0
+#: the same for three- and four-character words: a string one character away from a
+#: long word is strong evidence even when the word is rare (税务总局, 资金来源)
+MIN_FREQ_LONG = 1
+#: shape-similar (形近) variants are built for three- and four-character words this
+#: frequent only: every word would mean millions of patterns (over 1 GB)
+MIN_FREQ_SHAPE_LONG = 20
+#: candidates whose segmentation gain is below this are not scored
+GAIN_FLOOR = 6.0
 # A candidate is verified only when its context-free estimate ``log p(word) − Σ log
-# p(its characters)`` (less the shape penalty) plus this margin reaches the threshold.
-# A heuristic, not a bound: the gain exceeds the estimate by up to 12.5 where the
-# correction completes a longer word (中国科穴院 → 科学 → 中国科学院), but such
-# candidates have high estimates too. On the development set and the news corpus it
-# changes no finding at thresholds ≤ 9 (one held-out finding lost at 10, 11 and 12)
-# and saves ~15% of the family's time, which keeps the scanner above 3 MB/s.
-ESTIMATE_MARGIN = 6.0
+# p(its characters)`` plus this margin reaches the gain floor. A heuristic, not a
+# bound (a correction that completes a longer word gains more than its estimate), but
+# it changes no candidate on the test texts (tests/test_confusion.py) and skips a third
+# of the segmentations; a margin of 1 would skip half of them and lose ~1% of recall.
+ESTIMATE_MARGIN = 2.0
 
+#: Fuzzy pinyin (模糊音): readings an input-method user confuses — z/zh, c/ch, s/sh,
+#: n/l, hu/fu, an/ang, en/eng, in/ing — fall into one confusion class; a substitution
+#: that needs one of them is marked ``fuzzy`` (a feature of the score).
+_FUZZY = (
+    (re.compile(r"^([zcs])h"), r"\1"),
+    (re.compile(r"^n"), "l"),
+    (re.compile(r"^h(?=u)"), "f"),
+    (re.compile(r"(an|en|in)g$"), r"\1"),
+)
+
+
+def fuzzy_reading(reading: str) -> str:
+    for pattern, repl in _FUZZY:
+        reading = pattern.sub(repl, reading)
+    return reading
+
+
+#: jieba part-of-speech tags of function words (adverbs, conjunctions, prepositions,
+#: pronouns, numerals, measure words, time and place words, particles …)
+_FUNCTION_TAGS = tuple("dcprmqtfuyeokh")
+#: titles and roles that stand before a person's name, and what follows one
+_TITLES = ("书记", "主任", "经理", "教授", "院长", "局长", "市长", "省长", "县长", "部长", "主席", "委员", "记者",
+           "司长", "总裁", "董事长", "代表", "专家", "厂长", "校长", "队长", "处长", "科长", "社长", "会长",
+           "主持人", "先生", "女士", "同志", "总理", "总统", "首相", "大使", "长官", "党首", "老师", "医生", "博士")
+_AFTER_NAME = ("同志", "教授", "先生", "女士", "摄", "说", "表示", "指出", "认为", "介绍", "告诉", "等人", "主任",
+               "书记", "（女）")
+_PLACE_SUFFIX = frozenset("镇村县乡山岛湾河湖矶岩庙寺桥街路港峡岭江州市区")
 
 
 @dataclass
@@ -81,10 +118,19 @@ class Model:
     classes: dict  # ord(char) → class character (one per toneless reading)
     surnames: frozenset
     name_chars: dict  # char → share of its dictionary occurrences inside person names
-    automaton: object  # class string → (length, words)
+    automaton: object  # class string → (length, ((word, False), …))
     patterns: int
-    shape_automaton: object = None  # UTF-16-LE (as latin-1) of a misspelt string → (length, words)
-    shape_patterns: int = 0
+    #: the shape-variant strings (a LiteralMatcher: ahocorasick_rs, rebuilt when loaded)
+    variant_matcher: object = None
+    variant_entries: tuple = ()  # per variant key: (length, ((word, True), …))
+
+    @property
+    def variant_patterns(self) -> int:
+        return len(self.variant_entries)
+    readings: dict = None  # ord(char) → its exact (not fuzzy) reading
+    tags: dict = None  # target word → jieba part-of-speech tag ("" for user words)
+    gov: frozenset = frozenset()  # the user dictionary's words
+    prefixes: frozenset = frozenset()  # proper prefixes (2+ characters) of words the segmentation tries
 
 
 # ------------------------------------------------------------------ data files
@@ -124,9 +170,11 @@ def read_shape_table(text: str) -> dict[str, str]:
 
 
 def build_model(
-    dict_text: str, pinyin_text: str, user_text: str, shape_text: str = "", min_freq: int = MIN_FREQ
+    dict_text: str, pinyin_text: str, user_text: str, shape_text: str = "", min_freq: int = MIN_FREQ,
+    min_freq_long: int = MIN_FREQ_LONG, min_freq_shape_long: int = MIN_FREQ_SHAPE_LONG,
 ) -> Model:
     freq: dict[str, int] = {}
+    tags: dict[str, str] = {}
     all_chars: Counter = Counter()
     name_chars: Counter = Counter()
     surnames: Counter = Counter()
@@ -136,7 +184,7 @@ def build_model(
             continue
         word, f = parts[0], int(parts[1])
         freq[word] = f
-        tag = parts[2] if len(parts) > 2 else ""
+        tag = tags[word] = parts[2] if len(parts) > 2 else ""
         for ch in word:
             all_chars[ch] += 1
         if tag == "nr":
@@ -144,20 +192,26 @@ def build_model(
                 name_chars[ch] += 1
             if len(word) == 3:
                 surnames[word[0]] += 1
-    for word, f in read_user_dict(user_text).items():
+    user = read_user_dict(user_text)
+    for word, f in user.items():
         freq[word] = max(f, freq.get(word, 0))
     total = sum(freq.values())
     log_total = math.log(total)
     logp = {w: math.log(f) - log_total for w, f in freq.items() if f > 0}
     class_ids: dict[str, int] = {}
     classes: dict[int, str] = {}
+    readings: dict[int, str] = {}
     for line in pinyin_text.splitlines():
         parts = line.split("\t")
         if len(parts) >= 2 and len(parts[0]) == 1 and not line.startswith("#"):
-            classes[ord(parts[0])] = chr(0xE000 + class_ids.setdefault(parts[1].strip(), len(class_ids)))
+            reading = parts[1].strip()
+            readings[ord(parts[0])] = reading
+            classes[ord(parts[0])] = chr(0xE000 + class_ids.setdefault(fuzzy_reading(reading), len(class_ids)))
     groups: dict[str, list[str]] = {}
     for word, f in freq.items():
-        if f < min_freq or not MIN_LEN <= len(word) <= MAX_LEN:
+        if not MIN_LEN <= len(word) <= MAX_LEN or f < (min_freq if len(word) == 2 else min_freq_long):
+            continue
+        if tags.get(word) in ("nr", "nrt"):  # a person's name is not what a typo was meant to be
             continue
         key = word.translate(classes)
         if any(ord(c) < 0xE000 for c in key):  # a character without a reading class
@@ -165,21 +219,21 @@ def build_model(
         groups.setdefault(key, []).append(word)
     automaton = ahocorasick.Automaton()
     for key, words in groups.items():
-        automaton.add_word(key, (len(key), tuple(words)))
+        automaton.add_word(key, (len(key), tuple((w, False) for w in words)))
     automaton.make_automaton()
+    # shape-similar (形近) variants: one character of a word replaced by a similar one
     shapes = read_shape_table(shape_text)
     variants: dict[str, list[str]] = {}
     for words in groups.values():
         for word in words:
+            if len(word) > 2 and freq[word] < min_freq_shape_long:
+                continue
             for k, ch in enumerate(word):
                 for other in shapes.get(ch, ""):
                     variant = word[:k] + other + word[k + 1 :]
                     if variant not in freq:
                         variants.setdefault(variant, []).append(word)
-    shape_automaton = ahocorasick.Automaton()
-    for variant, words in variants.items():
-        shape_automaton.add_word(_utf16(variant), (len(variant), tuple(words)))
-    shape_automaton.make_automaton()
+    variant_keys = list(variants)
     return Model(
         logp=logp,
         unknown=-log_total,
@@ -188,24 +242,29 @@ def build_model(
         name_chars={c: n / all_chars[c] for c, n in name_chars.items() if n / all_chars[c] >= 0.05},
         automaton=automaton,
         patterns=len(groups),
-        shape_automaton=shape_automaton if variants else None,
-        shape_patterns=len(variants),
+        variant_matcher=LiteralMatcher(variant_keys) if variant_keys else None,
+        variant_entries=tuple((len(k), tuple((w, True) for w in variants[k])) for k in variant_keys),
+        readings=readings,
+        tags={w: tags.get(w, "") for ws in groups.values() for w in ws},
+        gov=frozenset(user),
+        prefixes=frozenset(w[:k] for w in logp if 2 < len(w) <= MAX_WORD for k in range(2, len(w))),
     )
 
 
-def _key(blobs: list[bytes], min_freq: int) -> str:
+def _key(blobs: list[bytes], *limits: int) -> str:
     h = hashlib.sha256()
-    for part in (repr((FORMAT, MIN_LEN, MAX_LEN, min_freq)).encode(), *blobs):
+    for part in (repr((FORMAT, MIN_LEN, MAX_LEN, *limits)).encode(), *blobs):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()[:32]
 
 
-def load_model(min_freq: int = MIN_FREQ) -> Model:
-    """The model for ``min_freq``: from the cache when its inputs are unchanged,
-    else built (and cached when the cache directory is writable)."""
+def load_model(min_freq: int = MIN_FREQ, min_freq_long: int = MIN_FREQ_LONG,
+               min_freq_shape_long: int = MIN_FREQ_SHAPE_LONG) -> Model:
+    """The model for these frequency limits: from the cache when its inputs are
+    unchanged, else built (and cached when the cache directory is writable)."""
     blobs = [p.read_bytes() for p in source_paths()]
-    key = _key(blobs, min_freq)
+    key = _key(blobs, min_freq, min_freq_long, min_freq_shape_long)
     directory = data_cache_dir("confusion")
     path = directory / f"{key}.pickle" if directory else None
     if path is not None and path.exists():
@@ -214,43 +273,63 @@ def load_model(min_freq: int = MIN_FREQ) -> Model:
                 return pickle.load(fh)
         except Exception:  # noqa: BLE001 - a bad entry is rebuilt
             pass
-    model = build_model(*(b.decode("utf-8") for b in blobs), min_freq=min_freq)
+    model = build_model(*(b.decode("utf-8") for b in blobs), min_freq=min_freq, min_freq_long=min_freq_long,
+                        min_freq_shape_long=min_freq_shape_long)
     if path is not None:
         atomic_write(path, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), keep=KEEP_ENTRIES, pattern="*.pickle")
     return model
 
 
-_models: dict[int, Model] = {}
+_models: dict[tuple[int, int, int], Model] = {}
 _lock = threading.Lock()
 
 
-def model(min_freq: int = MIN_FREQ) -> Model:
-    """The shared model for ``min_freq``, loaded on first use (thread-safe)."""
-    m = _models.get(min_freq)
+def model(min_freq: int = MIN_FREQ, min_freq_long: int = MIN_FREQ_LONG,
+          min_freq_shape_long: int = MIN_FREQ_SHAPE_LONG) -> Model:
+    """The shared model for these limits, loaded on first use (thread-safe)."""
+    key = (min_freq, min_freq_long, min_freq_shape_long)
+    m = _models.get(key)
     if m is None:
         with _lock:
-            m = _models.get(min_freq)
+            m = _models.get(key)
             if m is None:
-                m = _models[min_freq] = load_model(min_freq)
+                m = _models[key] = load_model(*key)
     return m
 
 
 # ------------------------------------------------------------------ scoring
 def segment_score(m: Model, text: str) -> float:
     """Log-probability of the best segmentation of ``text`` (jieba's route)."""
-    logp, unknown = m.logp, m.unknown
+    return _route(m, text)[0]
+
+
+def _route(m: Model, text: str, known: list[float] | None = None, known_from: int = 0) -> list[float]:
+    """``route[i]``: the best segmentation score of ``text[i:]``. With ``known`` (the
+    route of a text that ends like this one from ``known_from`` on), positions from
+    ``known_from`` on are taken from it: a correction only changes the route up to its
+    end. A piece that begins no dictionary word ends the search for longer ones."""
+    get, unknown, prefixes = m.logp.get, m.unknown, m.prefixes
     n = len(text)
-    route = [0.0] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        best = logp.get(text[i], unknown) + route[i + 1]
-        for j in range(i + 2, min(n, i + MAX_WORD) + 1):
-            lp = logp.get(text[i:j])
-            if lp is not None:
-                v = lp + route[j]
-                if v > best:
-                    best = v
+    if known is None:
+        route = [0.0] * (n + 1)
+        top = n - 1
+    else:
+        route = known[:]
+        top = known_from - 1
+    for i in range(top, -1, -1):
+        best = get(text[i], unknown) + route[i + 1]
+        stop = i + MAX_WORD if i + MAX_WORD < n else n
+        j = i + 2
+        while j <= stop:
+            piece = text[i:j]
+            lp = get(piece)
+            if lp is not None and lp + route[j] > best:
+                best = lp + route[j]
+            if piece not in prefixes:
+                break
+            j += 1
         route[i] = best
-    return route[0]
+    return route
 
 
 def _in_word(logp: dict, text: str, pos: int) -> bool:
@@ -263,127 +342,204 @@ def _in_word(logp: dict, text: str, pos: int) -> bool:
     return False
 
 
-def _looks_like_name(m: Model, text: str, start: int, end: int, name_char: float) -> bool:
-    before = text[start - 1] if start else ""
-    if before not in m.surnames and text[start] not in m.surnames:
-        return False
-    return max(m.name_chars.get(ch, 0.0) for ch in text[start:end]) >= name_char
-
-
-def confidence(gain: float) -> float:
-    return round(1.0 - 2.0 ** (-gain / 4.0), 3)
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
-
-
-def _utf16(text: str) -> str:
-    """The UTF-16-LE code units of ``text`` as latin-1 characters: an automaton over
-    this alphabet has at most 256 children per node and runs ~8× faster on Chinese
-    text than one over the characters themselves."""
-    return text.encode("utf-16-le", "surrogatepass").decode("latin-1")
-
-
-def _hits(m: Model, text: str, shape_penalty: float) -> list[tuple]:
-    """``(last, (length, words), penalty)`` for every same-pinyin and shape-variant hit
-    that is not itself a dictionary word (list comprehensions: this is the hot loop)."""
+def _hits(m: Model, text: str) -> list[tuple]:
+    """``(last, (length, ((word, shape), …)))`` for every misspelling the two automata
+    find: a string whose reading classes spell a word but which is not a word itself,
+    and a shape-similar variant of a word (list comprehensions: this is the hot loop)."""
     logp = m.logp
     hits = [
-        (last, value, 0.0)
+        (last, value)
         for last, value in m.automaton.iter(text.translate(m.classes))
-        if text[last - value[0] + 1 : last + 1] not in logp
+        if text[last + 1 - value[0] : last + 1] not in logp
     ]
-    if m.shape_automaton is not None and shape_penalty < math.inf:
-        units = _utf16(text)
-        if len(units) != 2 * len(text):  # characters outside the BMP take 2 units: one placeholder each
-            units = _utf16(_ASTRAL.sub("\ufffd", text))
-        # unit i//2 is character i; an odd last unit is aligned on a character boundary
-        hits += [(last // 2, value, shape_penalty) for last, value in m.shape_automaton.iter(units) if last % 2]
+    if m.variant_matcher is not None:
+        entries = m.variant_entries
+        hits += [(end - 1, entries[k]) for k, _start, end in m.variant_matcher.find(text)]
     return hits
 
 
+# ------------------------------------------------------------------ features
+#: What the score sees of a candidate, in the order of the weights file. ``gain``: the
+#: segmentation log-probability gain of the correction; ``est``: its context-free
+#: estimate; ``shape``/``fuzzy``: the kind of substitution; ``lf``: log-probability of
+#: the word; ``inword``: a replaced character forms a dictionary word with its
+#: neighbours; ``sur*``, ``namec``, ``given``, ``title``, ``listctx``: person-name
+#: evidence; ``place_after``: a place-name suffix follows; ``func``/``pn``/``pv``/
+#: ``pnrs``: the word's part of speech (function word, noun, verb, proper noun);
+#: ``gov``: the word is in the government user dictionary; then bins and products.
+_BASE_FEATURES = (
+    "gain", "est", "shape", "fuzzy", "ndiff", "L", "lf", "inword", "sur", "namec", "wsingle", "func", "pn", "pv",
+    "pnrs", "edge", "punct_before", "after_punct", "sur_before", "sur_at", "given", "title", "listctx",
+    "place_after", "gov", "lsingle",
+)
+_GAIN_BINS = (6, 7, 8, 9, 10, 11, 12, 14)
+_EST_BINS = (0, 2, 4, 6, 8, 10)
+_LF_BINS = (-14, -12, -10, -8)
+FEATURES = (
+    *_BASE_FEATURES, "sur*namec", "gain20", "title*sur", "given*sur",
+    *(f"gain>={b}" for b in _GAIN_BINS), *(f"est>={b}" for b in _EST_BINS), *(f"lf>={b}" for b in _LF_BINS),
+    "L3", "L4", "gain*long", "gain*shape", "gain*fuzzy", "gain*func",
+)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def features(m: Model, text: str, start: int, end: int, word: str, diffs: list[int], gain: float, est: float,
+             shape: bool, inword: bool) -> list[float]:
+    """The feature vector (``FEATURES``) of one candidate."""
+    sub = text[start:end]
+    n, length = len(text), end - start
+    logp, unknown, names = m.logp, m.unknown, m.name_chars
+    before = text[start - 1] if start else ""
+    after = text[end] if end < n else ""
+    fuzzy = not shape and any(m.readings.get(ord(sub[k])) != m.readings.get(ord(word[k])) for k in diffs)
+    sur_before, sur_at = before in m.surnames, sub[0] in m.surnames
+    sur = sur_before or sur_at
+    namec = max(names.get(ch, 0.0) for ch in sub)
+    given_chars = text[start + 1 : start + 3] if sur_at else text[start : start + 2]
+    given = min((names.get(ch, 0.0) for ch in given_chars), default=0.0)
+    tag = m.tags.get(word, "")
+    func = bool(tag) and tag[0] in _FUNCTION_TAGS
+    title = any(t in text[max(0, start - 5) : start] for t in _TITLES) or text[end : end + 4].startswith(_AFTER_NAME)
+    base = (
+        gain, est, shape, fuzzy, len(diffs), length, logp[word], inword, sur, namec,
+        max(logp.get(sub[k], unknown) for k in diffs), func, tag[:1] == "n" or tag == "j", tag[:1] == "v",
+        tag in ("nr", "ns", "nz", "nrt"), diffs[0] == 0 or diffs[-1] == length - 1,
+        bool(before) and not _is_han(before), bool(after) and not _is_han(after), sur_before, sur_at, given, title,
+        (bool(before) and before in "、（(") or (bool(after) and after in "、）)"),
+        bool(after) and after in _PLACE_SUFFIX, word in m.gov, min(logp.get(ch, unknown) for ch in sub),
+    )
+    x = [float(v) for v in base]
+    x += [sur * namec, min(gain, 20.0), float(title and sur), given * sur]
+    x += [float(gain >= b) for b in _GAIN_BINS]  # (len(x) == len(FEATURES): tests/test_confusion.py)
+    x += [float(est >= b) for b in _EST_BINS]
+    x += [float(logp[word] >= b) for b in _LF_BINS]
+    x += [float(length == 3), float(length == 4), gain * (length > 2), gain * shape, gain * fuzzy, gain * func]
+    return x
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A linear score over ``FEATURES`` (logistic regression, standardisation folded
+    in), trained by ``scripts/train_typo_model.py``; ``min_score`` is its default
+    threshold."""
+
+    weights: tuple[float, ...]
+    bias: float
+    min_score: float
+
+    def score(self, x: list[float]) -> float:
+        return self.bias + sum(w * v for w, v in zip(self.weights, x))
+
+
+def weights_path() -> Path:
+    return _wordlists_dir() / "confusion_weights.json"
+
+
+_weights: Weights | None = None
+
+
+def weights() -> Weights:
+    """The shipped weights (``wordlists/confusion_weights.json``), read once."""
+    global _weights
+    if _weights is None:
+        data = json.loads(weights_path().read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES or len(data["weights"]) != len(FEATURES):
+            raise RuntimeError(f"{weights_path()} was trained for other features: run scripts/train_typo_model.py")
+        _weights = Weights(tuple(data["weights"]), float(data["bias"]), float(data["min_score"]))
+    return _weights
+
+
+def confidence(score: float) -> float:
+    """The score as a number between 0 and 1 (logistic)."""
+    return round(1.0 / (1.0 + math.exp(-score)), 3)
+
+
+# ------------------------------------------------------------------ candidates
 def candidates(
     text: str,
     *,
     min_freq: int = MIN_FREQ,
-    name_char: float = NAME_CHAR,
-    shape_penalty: float = SHAPE_PENALTY,
-    floor: float = -math.inf,
+    min_freq_long: int = MIN_FREQ_LONG,
+    min_freq_shape_long: int = MIN_FREQ_SHAPE_LONG,
+    floor: float = GAIN_FLOOR,
 ) -> Iterator[tuple]:
-    """Every candidate that survives the cheap vetoes, with its gain (less
-    ``shape_penalty`` for a shape-similar substitution): ``(start, end, word, gain)``;
-    the best word per span. Candidates whose local estimate (see ``ESTIMATE_MARGIN``)
-    cannot reach ``floor`` are not verified."""
-    m = model(min_freq)
-    logp, unknown = m.logp, m.unknown
+    """Every candidate correction whose segmentation gain reaches ``floor``:
+    ``(start, end, word, gain, features)``, one per span and word. Candidates whose
+    context-free estimate (see ``ESTIMATE_MARGIN``) cannot reach ``floor`` are not
+    verified."""
+    m = model(min_freq, min_freq_long, min_freq_shape_long)
+    logp, unknown, readings = m.logp, m.unknown, m.readings
     skip_below = floor - ESTIMATE_MARGIN
-    best: dict[tuple[int, int], tuple[str, float]] = {}
     in_word: dict[int, bool] = {}
-    original: dict[tuple[int, int], float] = {}
+    original: dict[tuple[int, int], list[float]] = {}
+    seen: set[tuple[int, int, str]] = set()
     n = len(text)
-    for last, (length, words), penalty in _hits(m, text, shape_penalty):
+    for last, (length, entries) in _hits(m, text):
         start, end = last - length + 1, last + 1
         sub = text[start:end]
         singles = None
-        for word in words:
-            diffs = [k for k in range(length) if sub[k] != word[k]]
-            if len(diffs) > (1 if length == 2 else 2):
+        for word, shape in entries:
+            if (start, end, word) in seen:  # a span and word can come from both automata
                 continue
-            if skip_below > -math.inf:
-                if singles is None:
-                    singles = sum(logp.get(ch, unknown) for ch in sub)
-                if logp[word] - singles - penalty < skip_below:
-                    continue
-            vetoed = False
+            seen.add((start, end, word))
+            diffs = [k for k in range(length) if sub[k] != word[k]]
+            if not diffs or len(diffs) > (2 if length == 4 else 1):
+                continue
+            if not shape and (length == 3 or len(diffs) > 1) and any(
+                readings.get(ord(sub[k])) != readings.get(ord(word[k])) for k in diffs
+            ):
+                continue  # fuzzy readings only for one character of a two- or four-character word
+            if singles is None:
+                singles = 0.0
+                for ch in sub:
+                    singles += logp.get(ch, unknown)
+            est = logp[word] - singles
+            if est < skip_below:
+                continue
+            lo, hi = max(0, start - WINDOW), min(n, end + WINDOW)
+            base = original.get((start, end))
+            if base is None:
+                base = original[(start, end)] = _route(m, text[lo:hi])
+            gain = _route(m, text[lo:start] + word + text[end:hi], base, end - lo)[0] - base[0]
+            if gain < floor:
+                continue
+            inword = False
             for k in diffs:
                 veto = in_word.get(start + k)
                 if veto is None:
                     veto = in_word[start + k] = _in_word(logp, text, start + k)
-                if veto:
-                    vetoed = True
-                    break
-            if vetoed:
-                continue
-            if name_char < 1.0 and _looks_like_name(m, text, start, end, name_char):
-                break
-            lo, hi = max(0, start - WINDOW), min(n, end + WINDOW)
-            base = original.get((start, end))
-            if base is None:
-                base = original[(start, end)] = segment_score(m, text[lo:hi])
-            gain = segment_score(m, text[lo:start] + word + text[end:hi]) - base - penalty
-            if gain > best.get((start, end), ("", -math.inf))[1]:
-                best[(start, end)] = (word, gain)
-    for (start, end), (word, gain) in sorted(best.items()):
-        yield start, end, word, gain
+                inword = inword or veto
+            yield start, end, word, gain, features(m, text, start, end, word, diffs, gain, est, shape, inword)
+
+
+def select(scored: list[tuple], min_score: float) -> list[tuple]:
+    """The check's choice among scored candidates ``(start, end, word, score)``: those
+    reaching ``min_score``, highest score first (then the longer span), none
+    overlapping another."""
+    kept: list[tuple] = []
+    for c in sorted((c for c in scored if c[3] >= min_score), key=lambda c: (-c[3], c[0] - c[1], c[0])):
+        if not any(s < c[1] and c[0] < e for s, e, *_ in kept):
+            kept.append(c)
+    return sorted(kept)
 
 
 def suspected_typos(
     text: str,
     *,
-    min_gain: float = MIN_GAIN,
+    min_score: float | None = None,
     min_freq: int = MIN_FREQ,
-    name_char: float = NAME_CHAR,
-    shape_penalty: float = SHAPE_PENALTY,
+    min_freq_long: int = MIN_FREQ_LONG,
+    min_freq_shape_long: int = MIN_FREQ_SHAPE_LONG,
 ) -> Iterator[tuple]:
     """The structure check ``suspected_typos``: ``(start, end, [word], detail, confidence)``
-    for each candidate whose gain reaches ``min_gain``; overlapping candidates keep
-    the one with the higher gain (then the longer one)."""
-    taken: list[tuple[int, int]] = []
-    hits = sorted(
-        (
-            c
-            for c in candidates(
-                text, min_freq=min_freq, name_char=name_char, shape_penalty=shape_penalty, floor=min_gain
-            )
-            if c[3] >= min_gain
-        ),
-        key=lambda c: (-c[3], c[0] - c[1], c[0]),  # higher gain, then the longer span
-    )
-    kept = []
-    for start, end, word, gain in hits:
-        if any(s < end and start < e for s, e in taken):
-            continue
-        taken.append((start, end))
-        kept.append((start, end, word, gain))
-    for start, end, word, gain in sorted(kept):
-        yield start, end, [word], f"疑为「{word}」", confidence(gain)
+    for each candidate whose score reaches ``min_score`` (default: the trained
+    threshold); overlapping candidates keep the higher score."""
+    w = weights()
+    threshold = w.min_score if min_score is None else min_score
+    scored = [(s, e, word, w.score(x)) for s, e, word, _gain, x in
+              candidates(text, min_freq=min_freq, min_freq_long=min_freq_long, min_freq_shape_long=min_freq_shape_long)]
+    for start, end, word, score in select(scored, threshold):
+        yield start, end, [word], f"疑为「{word}」", confidence(score)

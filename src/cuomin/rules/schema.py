@@ -156,7 +156,7 @@ class Rule(_Examples):
     replace: Optional[str] = None
     # structure
     check: Optional[str] = None
-    #: keyword arguments of the check (thresholds …), e.g. ``params = { min_gain = 9.5 }``
+    #: keyword arguments of the check (thresholds …), e.g. ``params = { min_score = 1.5 }``
     params: dict[str, Union[bool, int, float, str]] = Field(default_factory=dict)
     #: ``confirmed`` (list-based, the default) or ``suspected`` (疑似: a statistical
     #: family whose findings carry a confidence below 1 and are counted apart)
