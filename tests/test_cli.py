@@ -158,3 +158,5 @@ def test_rules_listing_and_show():
     r = run(["rules", "show", "pol001"])
     assert r.exit_code == 0 and "中华人名共和国" in r.output and "✗ 中华人名共和国成立75周年" in r.output
     assert run(["rules", "show", "XXX999"]).exit_code == 2
+    shown = run(["rules", "show", "PUN002"]).output.splitlines()
+    assert "  trigger:  ([，。；：、])\\1" in shown and "  anchor:   ，，|。。|；；|：：|、、" in shown

@@ -89,6 +89,10 @@ def render_rule(info: RuleInfo) -> Iterable[str]:
         yield f"  context:  {r.context.model_dump(exclude_defaults=True)}"
     if r.pattern:
         yield f"  pattern:  {r.pattern}"
+    if r.trigger:
+        yield f"  trigger:  {r.trigger}"
+    if r.anchor:
+        yield f"  anchor:   {r.anchor}"
     if r.validator:
         yield f"  validator: {r.validator}"
     if r.check:
