@@ -508,10 +508,10 @@ def candidates(
                 continue
             inword = False
             for k in diffs:
-                veto = in_word.get(start + k)
-                if veto is None:
-                    veto = in_word[start + k] = _in_word(logp, text, start + k)
-                inword = inword or veto
+                joined = in_word.get(start + k)
+                if joined is None:
+                    joined = in_word[start + k] = _in_word(logp, text, start + k)
+                inword = inword or joined
             yield start, end, word, gain, features(m, text, start, end, word, diffs, gain, est, shape, inword)
 
 

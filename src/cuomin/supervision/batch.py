@@ -168,7 +168,7 @@ def scan_reader(
         results = _shared_map(job, reader.rows(), jobs - 1, chunksize)
     try:
         yield from _collect(reader, results)
-    finally:  # stopped early (an error downstream, --fail-fast): end the workers now
+    finally:  # stopped early (an error downstream, the consumer gave up): end the workers now
         close = getattr(results, "close", None)
         if close is not None:
             close()
@@ -184,8 +184,8 @@ IN_FLIGHT_PER_PROCESS = 6
 def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
     """``map(job, items)`` in input order, computed by this process *and* ``workers``
     worker processes. Workers take chunks from a queue kept ``WORKER_BACKLOG`` deep
-    per worker; this process scans every other chunk itself instead of waiting, so
-    on *n* cores *n* processes work (a pool of *n* workers beside an idle-but-busy
+    per worker; this process scans the chunks beyond that itself instead of waiting,
+    so on *n* cores *n* processes work (a pool of *n* workers beside an idle-but-busy
     parent puts *n* + 1 processes on them and ships every row and result through
     pipes). A worker's exception is raised here; a worker that dies is an error."""
     ctx = multiprocessing.get_context()
