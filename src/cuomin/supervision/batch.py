@@ -188,16 +188,23 @@ def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
     so on *n* cores *n* processes work (a pool of *n* workers beside an idle-but-busy
     parent puts *n* + 1 processes on them and ships every row and result through
     pipes). A worker's exception is raised here; a worker that dies is an error."""
+    chunks = enumerate(_windows(items, chunksize))
+    ready: dict[int, list] = {}
+    # The first chunk is scanned here before the workers start: what it loads lazily
+    # (jieba and its dictionary buckets, the matchers' automata) is then inherited by
+    # forked workers instead of being loaded again in each.
+    first = next(chunks, None)
+    if first is None:
+        return
+    ready[0] = [job(item) for item in first[1]]
     ctx = multiprocessing.get_context()
     tasks = ctx.Queue()
     done = ctx.Queue()
     procs = [ctx.Process(target=_worker_loop, args=(job, tasks, done), daemon=True) for _ in range(workers)]
     for proc in procs:
         proc.start()
-    ready: dict[int, list] = {}
-    chunks = enumerate(_windows(items, chunksize))
     next_out = sent = received = 0
-    read = 0  # chunks taken from ``items``
+    read = 1  # chunks taken from ``items``
     exhausted = False
     limit = IN_FLIGHT_PER_PROCESS * (workers + 1)
     finished = False
