@@ -72,7 +72,7 @@ MIN_FREQ = 1000
 MIN_FREQ_LONG = 1
 #: shape-similar (形近) variants are built for three- and four-character words this
 #: frequent only: every word would mean millions of patterns (over 1 GB)
-MIN_FREQ_SHAPE_LONG = 20
+MIN_FREQ_SHAPE_LONG = 50
 #: candidates whose segmentation gain is below this are not scored
 GAIN_FLOOR = 6.0
 # A candidate is verified only when its context-free estimate ``log p(word) − Σ log
@@ -342,6 +342,18 @@ def _route(m: Model, text: str, known: list[float] | None = None, known_from: in
     return route
 
 
+def _any_in_word(logp: dict, text: str, start: int, diffs: list[int], cache: dict[int, bool]) -> bool:
+    """Whether a replaced character (``start + k`` for ``k`` in ``diffs``) forms a
+    dictionary word with its neighbours; ``cache`` keeps the answer per position."""
+    for k in diffs:
+        joined = cache.get(start + k)
+        if joined is None:
+            joined = cache[start + k] = _in_word(logp, text, start + k)
+        if joined:
+            return True
+    return False
+
+
 def _in_word(logp: dict, text: str, pos: int) -> bool:
     """Whether ``text[pos]`` forms a dictionary word of 2–4 characters with neighbours."""
     n = len(text)
@@ -514,14 +526,11 @@ def candidates(
             est = logp[word] - singles
             if est < skip_below:
                 continue
-            inword = False
-            for k in diffs:
-                joined = in_word.get(start + k)
-                if joined is None:
-                    joined = in_word[start + k] = _in_word(logp, text, start + k)
-                inword = inword or joined
-            if inword and est < INWORD_MIN_ESTIMATE:
-                continue
+            inword = None  # worked out only where it decides (a feature of the survivors too)
+            if est < INWORD_MIN_ESTIMATE:
+                inword = _any_in_word(logp, text, start, diffs, in_word)
+                if inword:
+                    continue
             seen.add((start, end, word))
             lo, hi = max(0, start - WINDOW), min(n, end + WINDOW)
             base = original.get((start, end))
@@ -530,6 +539,8 @@ def candidates(
             gain = _route(m, text[lo:start] + word + text[end:hi], base, end - lo)[0] - base[0]
             if gain < floor:
                 continue
+            if inword is None:
+                inword = _any_in_word(logp, text, start, diffs, in_word)
             yield start, end, word, gain, features(m, text, start, end, word, diffs, gain, est, shape, inword)
 
 
