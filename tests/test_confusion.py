@@ -219,6 +219,7 @@ def test_estimate_shortcut_changes_no_finding(monkeypatch):
     text = "加快推进新型城镇化键设，坚持新发展里念，加强城市菅理，推进国家冶理体系建设，本报记者刘方炜报道，按照总休方案推进"
     fast = [c[:4] for c in confusion.candidates(text)]
     monkeypatch.setattr(confusion, "ESTIMATE_MARGIN", float("inf"))  # verify every candidate
+    monkeypatch.setattr(confusion, "INWORD_MIN_ESTIMATE", -float("inf"))
     full = [c[:4] for c in confusion.candidates(text)]
     assert fast == full and len(full) >= 5
 
