@@ -276,3 +276,17 @@ def test_turned_on_by_name_on_the_command_line_and_in_the_configuration(tmp_path
     (tmp_path / "cuomin.toml").write_text('packs = ["no-such-pack"]\n', encoding="utf-8")
     r = run(main, ["check", str(draft)])
     assert r.exit_code == 2 and "shipped optional packs: suspected-typos" in r.output
+
+
+def test_word_neighbour_check_equals_the_plain_search():
+    m = confusion.model()
+
+    def plain(text, pos):
+        return any(text[a:b] in m.logp for a in range(max(0, pos - 3), pos + 1)
+                   for b in range(max(pos + 1, a + 2), min(len(text), a + 4) + 1))
+
+    texts = ["加快推进新型城镇化键设，坚持新发展里念", "中华人民共和国国务院办公厅", "他说：“今年要完成。”abc 123",
+             "按照总休方案推进", "一", ""]
+    for text in texts:
+        for pos in range(len(text)):
+            assert confusion._in_word(m, text, pos) == plain(text, pos), (text, pos)

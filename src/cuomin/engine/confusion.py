@@ -343,25 +343,32 @@ def _route(m: Model, text: str, known: list[float] | None = None, known_from: in
     return route
 
 
-def _any_in_word(logp: dict, text: str, start: int, diffs: list[int], cache: dict[int, bool]) -> bool:
+def _any_in_word(m: Model, text: str, start: int, diffs: list[int], cache: dict[int, bool]) -> bool:
     """Whether a replaced character (``start + k`` for ``k`` in ``diffs``) forms a
     dictionary word with its neighbours; ``cache`` keeps the answer per position."""
     for k in diffs:
         joined = cache.get(start + k)
         if joined is None:
-            joined = cache[start + k] = _in_word(logp, text, start + k)
+            joined = cache[start + k] = _in_word(m, text, start + k)
         if joined:
             return True
     return False
 
 
-def _in_word(logp: dict, text: str, pos: int) -> bool:
-    """Whether ``text[pos]`` forms a dictionary word of 2–4 characters with neighbours."""
+def _in_word(m: Model, text: str, pos: int) -> bool:
+    """Whether ``text[pos]`` forms a dictionary word of 2–4 characters with neighbours
+    (a piece that begins no word ends the search from its start)."""
+    logp, prefixes = m.logp, m.prefixes
     n = len(text)
     for a in range(max(0, pos - 3), pos + 1):
+        if a + 2 <= pos and text[a : a + 2] not in prefixes:
+            continue  # no word of three or more characters starts here
         for b in range(max(pos + 1, a + 2), min(n, a + 4) + 1):
-            if text[a:b] in logp:
+            piece = text[a:b]
+            if piece in logp:
                 return True
+            if piece not in prefixes:
+                break
     return False
 
 
@@ -529,7 +536,7 @@ def candidates(
                 continue
             inword = None  # worked out only where it decides (a feature of the survivors too)
             if est < INWORD_MIN_ESTIMATE:
-                inword = _any_in_word(logp, text, start, diffs, in_word)
+                inword = _any_in_word(m, text, start, diffs, in_word)
                 if inword:
                     continue
             seen.add((start, end, word))
@@ -541,7 +548,7 @@ def candidates(
             if gain < floor:
                 continue
             if inword is None:
-                inword = _any_in_word(logp, text, start, diffs, in_word)
+                inword = _any_in_word(m, text, start, diffs, in_word)
             yield start, end, word, gain, features(m, text, start, end, word, diffs, gain, est, shape, inword)
 
 
