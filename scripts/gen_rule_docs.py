@@ -103,8 +103,11 @@ def render_category(category: str, infos) -> str:
             lines += ["", f"Context: `{r.context.model_dump(exclude_defaults=True)}`"]
         if r.kind == "pattern":
             lines += ["", f"Pattern: `{r.pattern}`" + (f"; validator `{r.validator}`" if r.validator else "")]
+            if r.anchor:
+                lines += ["", f"Anchor: `{r.anchor}`"]
         if r.kind == "structure":
-            lines += ["", f"Check: `{r.check}`"]
+            params = ", ".join(f"`{k} = {v}`" for k, v in r.params.items())
+            lines += ["", f"Check: `{r.check}`" + (f"; params {params}" if params else "")]
         ex = _examples(r, "")
         if ex:
             lines += ["", *ex]
