@@ -290,3 +290,47 @@ def test_word_neighbour_check_equals_the_plain_search():
     for text in texts:
         for pos in range(len(text)):
             assert confusion._in_word(m, text, pos) == plain(text, pos), (text, pos)
+
+
+def test_declared_check_parameters_are_the_functions_own():
+    import inspect
+
+    from cuomin.engine.structure import CHECK_PARAMS
+
+    own = {name for name, p in inspect.signature(confusion.suspected_typos).parameters.items()
+           if p.kind is p.KEYWORD_ONLY}
+    assert CHECK_PARAMS["suspected_typos"] == own
+
+
+def test_scanner_params_override_the_rule_and_are_checked():
+    text = "按照总休方案推进"
+    assert [f.text for f in Scanner(extra_packs=["suspected-typos"], select=["TYP900"]).scan(text)] == ["总休"]
+    strict = Scanner(extra_packs=["suspected-typos"], select=["TYP900"], params={"typ900": {"min_score": 6.0}})
+    assert strict.scan(text) == []
+    with pytest.raises(PackError, match="params for TYP900: check suspected_typos takes no parameter min_gain"):
+        Scanner(extra_packs=["suspected-typos"], params={"TYP900": {"min_gain": 8}})
+    with pytest.raises(PackError, match="params for PUN002: no structure rule of that code is loaded"):
+        Scanner(params={"PUN002": {"x": 1}})
+    with pytest.raises(PackError, match="rule TYP901: check suspected_typos takes no parameter shape_penalty"):
+        Scanner(extra_packs=[parse_pack(_TYP901.replace("min_score = 1.0", "shape_penalty = 2"), "old.toml")])
+
+
+def test_cache_key_covers_params():
+    from cuomin.engine.cache import scanner_key
+
+    assert scanner_key(params={"TYP900": {"min_score": 1}}) != scanner_key()
+    assert scanner_key(params={"TYP900": {"min_score": 1}}) == scanner_key(params={"typ900": {"min_score": 1}})
+
+
+_TYP901 = """
+[[rules]]
+code = "TYP901"
+kind = "structure"
+check = "suspected_typos"
+tier = "suspected"
+category = "typo"
+severity = "warning"
+reason = "疑似错别字（本地阈值）"
+source = "test"
+params = { min_score = 1.0 }
+"""

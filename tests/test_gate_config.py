@@ -117,7 +117,10 @@ def test_cuomin_config_prints_values_and_sources(project):
     "toml, message",
     [
         ('fail_on = "sometimes"\n', "fail_on: must be one of error, warning, info, never, not 'sometimes'"),
-        ('selct = ["typo"]\n', "unknown key 'selct' (known: select, ignore, fail_on, allow, packs, date)"),
+        ('selct = ["typo"]\n', "unknown key 'selct' (known: select, ignore, fail_on, allow, packs, date, params)"),
+        ("params = 3\n", "params: must be a table of rule codes"),
+        ("[params.min_score]\nx = 1\n", "params: 'min_score' is not a rule code"),
+        ("[params]\nTYP900 = 1.0\n", "params.TYP900: must be a table of numbers, strings or booleans"),
         ('select = ["politcal"]\n', "select: 'politcal' is neither a category"),
         ('select = ["POLX"]\n', "select: 'POLX' is not a category, rule code or code prefix of any loaded rule"),
         ('allow = [{ file = "nope.txt" }]\n', "allow[1]: allow-list file"),
@@ -148,3 +151,25 @@ def test_resolve_library_api(tmp_path):
     with pytest.raises(ConfigError):
         resolve(cwd=tmp_path, config=tmp_path / "missing.toml")
     assert isinstance(resolve(cwd=tmp_path, allow=[str(cfg)]).allow[-1], AllowFile)
+
+
+def test_check_parameters_come_from_the_configuration(tmp_path, monkeypatch):
+    (tmp_path / "d.txt").write_text("按照总休方案推进\n", encoding="utf-8")  # 总休 → 总体 scores ≈ 2.8
+    monkeypatch.chdir(tmp_path)
+    cfg = tmp_path / "cuomin.toml"
+    cfg.write_text('packs = ["suspected-typos"]\n', encoding="utf-8")
+    assert codes(run(["check", "--format", "jsonl", "d.txt"])) == ["TYP900"]
+    cfg.write_text('packs = ["suspected-typos"]\n\n[params.TYP900]\nmin_score = 6.0\n', encoding="utf-8")
+    assert codes(run(["check", "--format", "jsonl", "d.txt"])) == []
+    shown = run(["config"]).output
+    assert f"[params.TYP900]  # {cfg}\nmin_score = 6.0" in shown
+    assert json.loads(run(["config", "--format", "json"]).output)["params"] == {
+        "TYP900": {"value": {"min_score": 6.0}, "source": str(cfg)}
+    }
+    # a parameter the check does not take, or a code without such a rule: exit 2, naming the file
+    cfg.write_text('packs = ["suspected-typos"]\n\n[params.TYP900]\nmin_scor = 6.0\n', encoding="utf-8")
+    r = run(["check", "d.txt"])
+    assert r.exit_code == 2 and f"{cfg}: params for TYP900: check suspected_typos takes no parameter min_scor" in r.output
+    cfg.write_text("[params.TYP900]\nmin_score = 6.0\n", encoding="utf-8")
+    r = run(["check", "d.txt"])
+    assert r.exit_code == 2 and f"{cfg}: params for TYP900: no structure rule of that code is loaded" in r.output

@@ -17,6 +17,9 @@ Keys (docs/configuration.md)::
     packs   = ["rules/local.toml"]     # extra rule packs (files or directories)
     date    = 2023-10-30               # publication date for date-aware rules
 
+    [params.TYP900]                    # parameters of a structure rule's check
+    min_score = 1.0
+
 Paths are relative to the configuration file. Command-line options win: ``--select``,
 ``--fail-on`` and ``--date`` replace the configured value; ``--ignore``, ``--allow``
 and ``--pack`` add to it. Every value remembers where it came from, for
@@ -44,7 +47,7 @@ else:  # pragma: no cover
 CONFIG_FILE = "cuomin.toml"
 PYPROJECT = "pyproject.toml"
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-KEYS = ("select", "ignore", "fail_on", "allow", "packs", "date")
+KEYS = ("select", "ignore", "fail_on", "allow", "packs", "date", "params")
 _ALIASES = {"fail-on": "fail_on"}
 _SELECTOR = re.compile(r"^[A-Za-z]{2,5}[0-9]{0,4}$")
 DEFAULT = "default"
@@ -74,6 +77,8 @@ class Settings:
     allow: list[AllowItem] = field(default_factory=list)
     packs: list[Path] = field(default_factory=list)
     date: Optional[dt.date] = None
+    #: rule code → parameters of its structure check (from the configuration file)
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
     config_file: Optional[Path] = None
     sources: dict[str, str] = field(default_factory=lambda: {k: DEFAULT for k in ("select", "ignore", "fail_on", "date")})
     allow_sources: list[str] = field(default_factory=list)
@@ -100,9 +105,11 @@ class Settings:
                 select=self.select,
                 ignore=self.ignore,
                 use_cache=use_cache,
+                params=self.params,
             )
         except PackError as exc:
-            raise ConfigError(str(exc)) from None
+            where = f"{self.config_file}: " if self.params and str(exc).startswith("params for") else ""
+            raise ConfigError(f"{where}{exc}") from None
         for key in ("select", "ignore"):
             for sel in getattr(self, key):
                 if not any(code_selected(i.code, i.rule.category.value, [sel]) for i in scanner.rules.values()):
@@ -125,6 +132,7 @@ class Settings:
             "date": {"value": self.date.isoformat() if self.date else None, "source": self.sources["date"]},
             "allow": [{**allow_item(a), "source": s} for a, s in zip(self.allow, self.allow_sources)],
             "packs": [{"path": str(p), "source": s} for p, s in zip(self.packs, self.pack_sources)],
+            "params": {code: {"value": values, "source": str(self.config_file)} for code, values in self.params.items()},
         }
 
 
@@ -271,9 +279,27 @@ def parse_table(table: dict, origin: Path) -> dict:
             values[key] = _date(value, where)
         elif key == "allow":
             values[key] = _allow(value, where, base)
+        elif key == "params":
+            values[key] = _params(value, where)
         else:
             values[key] = _packs(value, where, base)
     return values
+
+
+def _params(value: Any, where: str) -> dict[str, dict[str, Any]]:
+    """``[params.CODE]`` tables: the check parameters of structure rules by code."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a table of rule codes, e.g. [params.TYP900] min_score = 1.0")
+    out: dict[str, dict[str, Any]] = {}
+    for code, values in value.items():
+        if not re.fullmatch(r"[A-Za-z]{2,5}[0-9]{1,4}", code):
+            raise ConfigError(f"{where}: {code!r} is not a rule code")
+        if not isinstance(values, dict) or not all(
+            isinstance(v, (bool, int, float, str)) for v in values.values()
+        ):
+            raise ConfigError(f"{where}.{code}: must be a table of numbers, strings or booleans")
+        out[code.upper()] = dict(values)
+    return out
 
 
 # --------------------------------------------------------------------- resolving
@@ -315,6 +341,7 @@ def resolve(
         s.allow_sources = [origin] * len(s.allow)
         s.packs = list(values.get("packs", []))
         s.pack_sources = [origin] * len(s.packs)
+        s.params = dict(values.get("params", {}))
     if select:
         s.select = _selectors(select, "--select")
         s.sources["select"] = "--select"

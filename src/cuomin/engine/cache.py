@@ -26,7 +26,7 @@ import os
 import pickle
 import sys
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 from ..rules.loader import AllowPhrase, default_pack_paths, expand_pack_paths, shipped_charmap_path
 from .cachedir import atomic_write, cache_dir, cache_disabled
@@ -57,6 +57,7 @@ def scanner_key(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     check_examples: bool = True,
+    params: Optional[Mapping[str, Mapping]] = None,
 ) -> Optional[str]:
     """The cache key of a Scanner built with these arguments, or ``None`` when it
     cannot be cached (a parsed :class:`Pack` was given, or a file cannot be read:
@@ -91,6 +92,7 @@ def scanner_key(
     except OSError:
         return None
     add("select", tuple(select), "ignore", tuple(ignore), "examples", bool(check_examples))
+    add("params", sorted((code.upper(), sorted(values.items())) for code, values in (params or {}).items()))
     if check_examples and user:
         add("day", dt.date.today().isoformat())  # examples without a date run with today's
     return h.hexdigest()
@@ -105,6 +107,7 @@ def cached_scanner(
     ignore: Iterable[str] = (),
     check_examples: bool = True,
     use_cache: bool = True,
+    params: Optional[Mapping[str, Mapping]] = None,
 ) -> Scanner:
     """``Scanner(...)`` with the same arguments, loaded from the cache when an entry
     for exactly these inputs exists, else built and stored."""
@@ -113,13 +116,15 @@ def cached_scanner(
 
     def build() -> Scanner:
         return Scanner(
-            packs, extra_packs=extra_packs, allow=allow, select=select, ignore=ignore, check_examples=check_examples
+            packs, extra_packs=extra_packs, allow=allow, select=select, ignore=ignore, check_examples=check_examples,
+            params=params,
         )
 
     if not use_cache or cache_disabled():
         return build()
     key = scanner_key(
-        packs, extra_packs=extra_packs, allow=allow, select=select, ignore=ignore, check_examples=check_examples
+        packs, extra_packs=extra_packs, allow=allow, select=select, ignore=ignore, check_examples=check_examples,
+        params=params,
     )
     if key is None:
         return build()

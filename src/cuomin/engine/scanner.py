@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence, Union
 
 from ..models import CATEGORY_PRIORITY, SEVERITY_RANK, Category, Finding, Severity
 from ..rules.loader import (
@@ -29,13 +29,14 @@ from ..rules.loader import (
 from .matcher import LiteralMatcher
 from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
 from .patterns import DIGIT, PatternRule, compile_pattern_rule
-from .structure import CHECKS, FAST_CHECKS
+from .structure import CHECK_PARAMS, CHECKS, FAST_CHECKS
 from .verify import ContextCheck, context_allows, on_word_boundaries
 
 if TYPE_CHECKING:  # the pydantic schema is only imported to build (not to load) a Scanner
     from ..rules.schema import Pack, Rule
 
 PackLike = Union[str, "os.PathLike[str]", "Pack"]
+ParamValue = Union[bool, int, float, str]
 AllowLike = Union[str, AllowPhrase, "os.PathLike[str]"]
 
 
@@ -136,7 +137,8 @@ class Scanner:
     replacing the default packs; ``extra_packs``: packs added to them. ``allow``:
     phrases that are never reported (``str``), :class:`AllowPhrase` objects, or paths
     of allow-list files (``pathlib.Path``). ``select``/``ignore``: category ids, codes
-    or code prefixes. The examples of packs given here are run and a pack whose
+    or code prefixes. ``params``: rule code → parameters of its structure check, over
+    the rule's own (``{"TYP900": {"min_score": 1.0}}``). The examples of packs given here are run and a pack whose
     examples fail is refused (:class:`PackError`); the shipped packs' examples run
     in the test suite instead, so that building the default Scanner stays fast.
     A Scanner is immutable once built: reuse it, share it between
@@ -152,6 +154,7 @@ class Scanner:
         select: Iterable[str] = (),
         ignore: Iterable[str] = (),
         check_examples: bool = True,
+        params: Optional[Mapping[str, Mapping[str, ParamValue]]] = None,
     ):
         user_packs = _load_packs(extra_packs if packs is None else [*packs, *extra_packs])
         if check_examples:
@@ -162,6 +165,7 @@ class Scanner:
         loaded = (_load_packs(default_pack_paths()) if packs is None else []) + user_packs
         self.select = tuple(select)
         self.ignore = tuple(ignore)
+        self.params = {code.upper(): dict(values) for code, values in (params or {}).items()}
         self.allow = tuple(_load_allow(allow))
         self._rules: Optional[dict[str, RuleInfo]] = {}
         self._rules_blob: Optional[bytes] = None
@@ -208,11 +212,22 @@ class Scanner:
                         raise ValueError(f"unknown check {rule.check!r} (known: {', '.join(sorted(CHECKS))})")
                     check = CHECKS[rule.check]
                     fast_check = FAST_CHECKS.get(rule.check, check)
-                    if rule.params:  # a check's parameters (thresholds) come from its rule
-                        check, fast_check = partial(check, **rule.params), partial(fast_check, **rule.params)
+                    # a check's parameters (thresholds) come from its rule, then from ``params``
+                    _check_params(rule.check, rule.params)
+                    values = {**rule.params, **self.params.get(rule.code, {})}
+                    if values:
+                        check, fast_check = partial(check, **values), partial(fast_check, **values)
                     self._structures.append((_RuleMeta.of(rule), check, fast_check))
             except ValueError as exc:
                 raise PackError(f"{info.pack}: rule {rule.code}: {exc}") from None
+        for code, values in self.params.items():
+            info = self.rules.get(code)
+            if info is None or info.rule.kind != "structure":
+                raise PackError(f"params for {code}: no structure rule of that code is loaded")
+            try:
+                _check_params(info.rule.check, values)
+            except ValueError as exc:
+                raise PackError(f"params for {code}: {exc}") from None
         for i, allowed in enumerate(self.allow):
             keys.setdefault(normalize_key(allowed.phrase, self._table), []).append(-1 - i)
         # pattern rules' anchors: one pass over the text as written tells which rules
@@ -398,6 +413,13 @@ def _load_allow(allow: Iterable[AllowLike]) -> list[AllowPhrase]:
         else:
             out.extend(load_allow_file(a))
     return out
+
+
+def _check_params(check: str, values) -> None:
+    unknown = set(values) - CHECK_PARAMS.get(check, frozenset())
+    if unknown:
+        known = ", ".join(sorted(CHECK_PARAMS.get(check, ()))) or "none"
+        raise ValueError(f"check {check} takes no parameter {', '.join(sorted(unknown))} (known: {known})")
 
 
 def _compile_literal(rule: "Rule", entry, wrong: str) -> _Literal:

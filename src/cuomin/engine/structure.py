@@ -145,6 +145,14 @@ CHECKS: dict[str, Callable[[str], Iterator[Hit]]] = {
     "suspected_typos": suspected_typos,
 }
 
+#: The parameters each check takes (a rule's ``params``, a configuration's ``params``);
+#: kept here so that checking a rule set does not import the checks' data
+#: (tests/test_confusion.py compares them with the functions' signatures).
+CHECK_PARAMS: dict[str, frozenset[str]] = {
+    "unpaired_brackets": frozenset(),
+    "suspected_typos": frozenset({"min_score", "min_freq", "min_freq_long", "min_freq_shape_long"}),
+}
+
 
 # ---------------------------------------------------------------- fast path
 # Most paragraphs are well nested. Removing every adjacent pair (（）, “”, 《》 …) from

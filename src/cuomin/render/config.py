@@ -53,3 +53,9 @@ def render_settings(s: Settings, fmt: str = "text") -> Iterable[str]:
         yield "]"
     else:
         yield "packs = []  # default (the shipped packs are always loaded)"
+    for code, values in s.params.items():  # tables come last in TOML
+        yield ""
+        yield f"[params.{code}]  # {s.config_file}"
+        for name, value in values.items():
+            shown = _q(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else value
+            yield f"{name} = {shown}"
