@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from cuomin import Scanner
+from cuomin.supervision.batch import scan_reader
 from cuomin.supervision.posts import PostReader, RowError, parse_date
 
 
@@ -102,6 +104,39 @@ def test_unreadable_files_do_not_stop_the_batch(tmp_path):
         f"{broken}: not a readable XLSX workbook (BadZipFile)",
         f"{tmp_path / 'notes.txt'}: unknown file type .txt; expected .jsonl, .csv or .xlsx",
     ]
+
+
+def test_a_line_in_another_encoding_is_one_bad_row(tmp_path):
+    # a UTF-8 export with one line, far down, pasted in from a GBK file: that row is
+    # reported, the rest read (the encoding is judged on the file's first 4 KB)
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps({"id": str(i), "text": f"正文{i}" * 20}, ensure_ascii=False) for i in range(1, 101)]
+    data = [line.encode("gbk" if i == 60 else "utf-8") for i, line in enumerate(lines, 1)]
+    path.write_bytes(b"\n".join(data) + b"\n")
+    for jobs in (1, 2):
+        reader = PostReader([path])
+        assert [r.post.id for r in scan_reader(Scanner(), reader, jobs=jobs, chunksize=8)] == [
+            str(i) for i in range(1, 101) if i != 60
+        ]
+        assert [(p.row, p.reason) for p in reader.problems] == [
+            (60, "not valid utf-8 text (another encoding? give it with --encoding)")
+        ]
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-16"])
+def test_jsonl_in_the_encodings_exports_use(tmp_path, encoding):
+    path = tmp_path / f"{encoding}.jsonl"
+    rows = [{"id": "1", "账号名称": "清溪发布", "正文": "精心布署"}, {"id": "2", "正文": "第二篇"}]
+    path.write_bytes(("\r\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n").encode(encoding))
+    reader = PostReader([path])
+    assert [(p.id, p.account, p.text, p.row) for p in reader] == [("1", "清溪发布", "精心布署", 1), ("2", "", "第二篇", 2)]
+    assert reader.problems == []
+
+
+def test_unknown_encoding_is_a_file_problem(tmp_path):
+    path = _jsonl(tmp_path / "p.jsonl", ['{"id": "1", "text": "好"}'])
+    reader = PostReader([path], encoding="no-such-codec")
+    assert list(reader) == [] and [p.reason for p in reader.problems] == ["unknown encoding 'no-such-codec'"]
 
 
 def test_reading_is_lazy(tmp_path):

@@ -254,12 +254,31 @@ class PostReader:
         except OSError as exc:
             self._problem(RowProblem(name, 0, f"cannot read: {exc.strerror or exc}"))
 
-    # Each reader yields (row number, payload): a fields dict, a JSON Lines line, or a RowError.
+    # Each reader yields (row number, payload): a fields dict, a JSON Lines line (text, or
+    # an EncodedLine still to decode), or a RowError.
     def _jsonl(self, path: Path):
         with path.open("rb") as fh:
             first = fh.read(4096)
             fh.seek(0)
             encoding = self.encoding or _sniff_encoding(first, path)
+            try:
+                ascii_lines = "\n[".encode(encoding) == b"\n["
+            except LookupError:
+                raise _FileError(f"unknown encoding {encoding!r}") from None
+            if ascii_lines:
+                # lines split on the byte \n (never inside a character of UTF-8 or GB18030)
+                # and decoded one by one where they are parsed: an undecodable line is one
+                # bad row, not the end of the file
+                for line_no, data in enumerate(fh, 1):
+                    data = data.strip()
+                    if line_no == 1 and data.startswith(codecs.BOM_UTF8):
+                        data = data[len(codecs.BOM_UTF8) :]
+                    if not data:
+                        continue
+                    if line_no == 1 and data.startswith(b"["):
+                        raise _FileError("a JSON array, not JSON Lines (one object per line)")
+                    yield line_no, EncodedLine(data, encoding)
+                return
             stream = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="")
             line_no = 0
             try:
@@ -337,6 +356,15 @@ class _FileError(Exception):
 
 
 @dataclass(frozen=True)
+class EncodedLine:
+    """A JSON Lines line as read: its bytes and the file's encoding (decoded by
+    :func:`parse_row`, possibly in a worker process)."""
+
+    data: bytes
+    encoding: str
+
+
+@dataclass(frozen=True)
 class RawRow:
     """A row as read: ``payload`` is a JSON Lines line, a field → value dict, or a
     :class:`RowError` found while reading."""
@@ -352,6 +380,11 @@ def parse_row(raw: RawRow, require_text: bool = True) -> "Post | RowProblem":
     try:
         if isinstance(fields, RowError):
             raise fields
+        if isinstance(fields, EncodedLine):
+            try:
+                fields = fields.data.decode(fields.encoding).strip()
+            except UnicodeDecodeError:
+                raise RowError(f"not valid {fields.encoding} text (another encoding? give it with --encoding)") from None
         if isinstance(fields, str):
             fields = _jsonl_fields(fields)
         return make_post(fields, raw.file, raw.row, require_text=require_text)
