@@ -123,6 +123,22 @@ def test_a_line_in_another_encoding_is_one_bad_row(tmp_path):
         ]
 
 
+def test_a_csv_row_in_another_encoding_is_one_bad_row(tmp_path):
+    path = tmp_path / "mixed.csv"
+    head = "账号名称,标题,内容\n".encode()
+    rows = [f"清溪发布,第{i}篇,{'正文' * 100}{i}\n" for i in range(1, 301)]  # row 250 is past the 64 KB judged
+    path.write_bytes(head + b"".join(r.encode("gbk" if i == 250 else "utf-8") for i, r in enumerate(rows, 1)))
+    reader = PostReader([path])
+    assert len(list(reader)) == 299
+    assert [(p.row, p.reason) for p in reader.problems] == [
+        (251, "not valid utf-8 text (another encoding? give it with --encoding)")  # row 1 is the header
+    ]
+    path.write_bytes("账号名称,标题,内容\n".encode("gbk") + ("x" * 70000).encode() + b"\n")
+    reader = PostReader([path], encoding="utf-8")
+    assert list(reader) == []
+    assert [p.reason for p in reader.problems] == ["the header row is not valid utf-8 text; give the encoding with --encoding"]
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-16"])
 def test_jsonl_in_the_encodings_exports_use(tmp_path, encoding):
     path = tmp_path / f"{encoding}.jsonl"

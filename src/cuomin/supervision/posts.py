@@ -261,11 +261,7 @@ class PostReader:
             first = fh.read(4096)
             fh.seek(0)
             encoding = self.encoding or _sniff_encoding(first, path)
-            try:
-                ascii_lines = "\n[".encode(encoding) == b"\n["
-            except LookupError:
-                raise _FileError(f"unknown encoding {encoding!r}") from None
-            if ascii_lines:
+            if _ascii_compatible(encoding):
                 # lines split on the byte \n (never inside a character of UTF-8 or GB18030)
                 # and decoded one by one where they are parsed: an undecodable line is one
                 # bad row, not the end of the file
@@ -297,7 +293,10 @@ class PostReader:
             first = fh.read(65536)
             fh.seek(0)
             encoding = self.encoding or _sniff_encoding(first, path)
-            stream = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="")
+            # in an ASCII-compatible encoding, undecodable bytes are kept as escapes
+            # (U+DC80…U+DCFF) so that the row holding them is reported, not the file ended
+            escape = _ascii_compatible(encoding)
+            stream = io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape" if escape else "strict", newline="")
             delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
             rows = csv.reader(stream, delimiter=delimiter)
             row_no = 0
@@ -307,9 +306,14 @@ class PostReader:
                     if columns is None:
                         if not any(c.strip() for c in row):
                             continue
+                        if escape and any(_ESCAPED.search(c) for c in row):
+                            raise _FileError(f"the header row is not valid {encoding} text; give the encoding with --encoding")
                         columns = self._check_header(row, path)
                         continue
                     if not any(c.strip() for c in row):
+                        continue
+                    if escape and any(_ESCAPED.search(c) for c in row):
+                        yield row_no, RowError(f"not valid {encoding} text (another encoding? give it with --encoding)")
                         continue
                     yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
             except UnicodeDecodeError:
@@ -408,6 +412,18 @@ def _json_header_map(keys: tuple) -> dict[int, str]:
     """:func:`header_map` for a row's keys: rows of one file share them, so it is
     worked out once (it was ~5% of a batch scan's time)."""
     return header_map(keys)
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """Whether ``encoding`` writes ASCII as ASCII (so a line ends at the byte \\n and
+    undecodable bytes can be escaped); an unknown encoding is a file problem."""
+    try:
+        return "\n[,".encode(encoding) == b"\n[,"
+    except LookupError:
+        raise _FileError(f"unknown encoding {encoding!r}") from None
 
 
 def _sniff_encoding(head: bytes, path: Path) -> str:
