@@ -281,26 +281,22 @@ def _show(outcomes, wanted: set[str], limit: int) -> None:
             print(f"  {s.id} {s.date} {err.wrong!r}{fix}{note}\n      {s.text}")
 
     print("\nFALSE ALARMS ON CLEAN SENTENCES")
-    shown = 0
-    for o in outcomes:
-        if o.failed or not o.sentence.clean:
-            continue
-        for f in o.findings:
-            if f.category.value in wanted and shown < limit:
-                shown += 1
-                print(f"  {o.sentence.id} {o.sentence.date} {_fmt_finding(f)}\n      {o.sentence.text}")
-    if not shown:
-        print("  none")
-
+    _print_findings(((o, o.findings) for o in outcomes if not o.failed and o.sentence.clean), wanted, limit,
+                    with_date=True)
     print("\nOTHER-CATEGORY FINDINGS ON ERROR SENTENCES")
+    _print_findings(((o, o.other) for o in outcomes if not o.failed and not o.sentence.clean), wanted, limit,
+                    with_date=False)
+
+
+def _print_findings(rows, wanted, limit: int, *, with_date: bool) -> None:
+    """Up to ``limit`` findings of the wanted categories, each with its sentence."""
     shown = 0
-    for o in outcomes:
-        if o.failed or o.sentence.clean:
-            continue
-        for f in o.other:
+    for o, findings in rows:
+        for f in findings:
             if f.category.value in wanted and shown < limit:
                 shown += 1
-                print(f"  {o.sentence.id} {_fmt_finding(f)}\n      {o.sentence.text}")
+                date = f" {o.sentence.date}" if with_date else ""
+                print(f"  {o.sentence.id}{date} {_fmt_finding(f)}\n      {o.sentence.text}")
     if not shown:
         print("  none")
 

@@ -109,7 +109,8 @@ entries = [{ wrong = "键设", right = "建设" }]
     assert [(f.code, f.tier, f.confidence) for f in findings] == [("LOC001", "confirmed", 1.0)]
 
 
-def _threshold_pack(min_score: float):
+def _typ901_pack(params: str, name: str = "local.toml"):
+    """A local rule TYP901 running the suspected-typo check with these params."""
     return parse_pack(
         f"""
 [[rules]]
@@ -121,10 +122,14 @@ category = "typo"
 severity = "info"
 reason = "疑似错别字（本地阈值）"
 source = "test"
-params = {{ min_score = {min_score}, min_freq = 1000 }}
+params = {{ {params} }}
 """,
-        "local.toml",
+        name,
     )
+
+
+def _threshold_pack(min_score: float):
+    return _typ901_pack(f"min_score = {min_score}, min_freq = 1000")
 
 
 def test_threshold_comes_from_the_rule_params():
@@ -312,7 +317,7 @@ def test_scanner_params_override_the_rule_and_are_checked():
     with pytest.raises(PackError, match="params for PUN002: no structure rule of that code is loaded"):
         Scanner(params={"PUN002": {"x": 1}})
     with pytest.raises(PackError, match="rule TYP901: check suspected_typos takes no parameter shape_penalty"):
-        Scanner(extra_packs=[parse_pack(_TYP901.replace("min_score = 1.0", "shape_penalty = 2"), "old.toml")])
+        Scanner(extra_packs=[_typ901_pack("shape_penalty = 2", "old.toml")])
 
 
 def test_cache_key_covers_params():
@@ -321,16 +326,3 @@ def test_cache_key_covers_params():
     assert scanner_key(params={"TYP900": {"min_score": 1}}) != scanner_key()
     assert scanner_key(params={"TYP900": {"min_score": 1}}) == scanner_key(params={"typ900": {"min_score": 1}})
 
-
-_TYP901 = """
-[[rules]]
-code = "TYP901"
-kind = "structure"
-check = "suspected_typos"
-tier = "suspected"
-category = "typo"
-severity = "warning"
-reason = "疑似错别字（本地阈值）"
-source = "test"
-params = { min_score = 1.0 }
-"""

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
 from ..rules.loader import AllowPhrase, default_pack_paths, expand_pack_paths, shipped_charmap_path
-from .cachedir import atomic_write, cache_dir, cache_disabled
+from .cachedir import atomic_write, data_cache_dir
 from .matcher import default_backend
 from .scanner import AllowLike, PackLike, Scanner
 
@@ -112,29 +112,18 @@ def cached_scanner(
     """``Scanner(...)`` with the same arguments, loaded from the cache when an entry
     for exactly these inputs exists, else built and stored."""
     packs = None if packs is None else list(packs)
-    extra_packs, allow, select, ignore = list(extra_packs), list(allow), list(select), list(ignore)
-
-    def build() -> Scanner:
-        return Scanner(
-            packs, extra_packs=extra_packs, allow=allow, select=select, ignore=ignore, check_examples=check_examples,
-            params=params,
-        )
-
-    if not use_cache or cache_disabled():
-        return build()
-    key = scanner_key(
-        packs, extra_packs=extra_packs, allow=allow, select=select, ignore=ignore, check_examples=check_examples,
-        params=params,
-    )
+    options = dict(extra_packs=list(extra_packs), allow=list(allow), select=list(select), ignore=list(ignore),
+                   check_examples=check_examples, params=params)
+    directory = data_cache_dir("scanners") if use_cache else None
+    key = scanner_key(packs, **options) if directory is not None else None
     if key is None:
-        return build()
-    directory = cache_dir() / "scanners"
+        return Scanner(packs, **options)
     entry = directory / f"{key}.pickle"
     loaded = _load(entry)
     if loaded is not None:
         return loaded
-    scanner = build()
-    _store(directory, entry, scanner)
+    scanner = Scanner(packs, **options)
+    _store(entry, scanner)
     return scanner
 
 
@@ -155,7 +144,7 @@ def _load(entry: Path) -> Optional[Scanner]:
     return obj if isinstance(obj, Scanner) else None
 
 
-def _store(directory: Path, entry: Path, scanner: Scanner) -> bool:
+def _store(entry: Path, scanner: Scanner) -> bool:
     """Write atomically and prune old entries; False when it cannot."""
     try:
         data = pickle.dumps(scanner, protocol=pickle.HIGHEST_PROTOCOL)

@@ -207,6 +207,15 @@ _UNICODE_PROPERTY = regex.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]")
 _OPAQUE = regex.compile(r"\(\?[a-zA-Z]*[iV]|\\[XmMNGKLQE]|\(\?\(|\[\[|&&|--|\|\|")
 
 
+def _sre_parse():
+    """The stdlib's regex parser (its module moved in Python 3.11)."""
+    try:
+        import re._parser as sre_parse  # Python ≥ 3.11
+    except ImportError:  # pragma: no cover
+        import sre_parse  # type: ignore[no-redef]
+    return sre_parse
+
+
 class _NoGate(Exception):
     pass
 
@@ -216,10 +225,7 @@ def first_char_gate(pattern: str) -> Optional["regex.Pattern"]:
     with, or ``None`` when no such class can be given."""
     if _OPAQUE.search(pattern):
         return None
-    try:
-        import re._parser as sre_parse  # Python ≥ 3.11
-    except ImportError:  # pragma: no cover
-        import sre_parse  # type: ignore[no-redef]
+    sre_parse = _sre_parse()
     substituted = _UNICODE_PROPERTY.sub(lambda m: _SENTINEL, pattern)
     try:
         parsed = sre_parse.parse(substituted)
@@ -320,10 +326,7 @@ def expand_anchor(pattern: str, limit: int = ANCHOR_LIMIT) -> list[str]:
     rule). Anything else (``\\w``, ``\\p{…}``, ``.``, negated classes,
     look-arounds, unbounded repeats) is a ``ValueError``: an anchor must be a fixed
     set of strings the Scanner can put into an Aho-Corasick automaton."""
-    try:
-        import re._parser as sre_parse  # Python ≥ 3.11
-    except ImportError:  # pragma: no cover
-        import sre_parse  # type: ignore[no-redef]
+    sre_parse = _sre_parse()
     try:
         parsed = sre_parse.parse(pattern)
     except Exception as exc:

@@ -154,8 +154,7 @@ def new_tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
-    directory = data_cache_dir("segdict")
-    path = _entry_path(directory) if directory is not None else None
+    path = cached_entry()
     loaded = _load(path) if path is not None else None
     if loaded is not None:
         tk.FREQ, tk.total = loaded
