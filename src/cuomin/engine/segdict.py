@@ -145,13 +145,32 @@ def _load(path: Path) -> Optional[tuple[BucketedFreq, int]]:
         return None
 
 
+def import_jieba():
+    """``import jieba``, without letting it import ``pkg_resources``: jieba uses that only
+    to open its own data files and falls back to plain paths when it is missing, and
+    importing it is 55 of jieba's 78 ms of import time (and deprecated in setuptools).
+    A ``None`` in ``sys.modules`` makes that one import fail, as documented."""
+    import sys
+
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    block = "pkg_resources" not in sys.modules
+    if block:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if block and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 def new_tokenizer():
     """A jieba ``Tokenizer`` with its default dictionary, initialised from the cache
     entry when there is one (and writing that entry when there is not)."""
     import logging
 
-    import jieba
-
+    jieba = import_jieba()
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     path = cached_entry()
