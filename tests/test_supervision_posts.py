@@ -10,7 +10,7 @@ import pytest
 
 from cuomin import Scanner
 from cuomin.supervision.batch import scan_reader
-from cuomin.supervision.posts import PostReader, RowError, parse_date
+from cuomin.supervision.posts import LineBlock, PostReader, RowError, parse_date
 
 
 def _jsonl(path, lines):
@@ -153,6 +153,54 @@ def test_unknown_encoding_is_a_file_problem(tmp_path):
     path = _jsonl(tmp_path / "p.jsonl", ['{"id": "1", "text": "好"}'])
     reader = PostReader([path], encoding="no-such-codec")
     assert list(reader) == [] and [p.reason for p in reader.problems] == ["unknown encoding 'no-such-codec'"]
+
+
+def _messy_jsonl(tmp_path):
+    """BOM, CRLF, blank lines, a GBK line (past the 4 KB the encoding is judged on), a
+    bad line, no newline at the end."""
+    path = tmp_path / "messy.jsonl"
+    lines = [json.dumps({"id": str(i), "text": f"第{i}篇" * (i % 7 + 20)}, ensure_ascii=False).encode() for i in range(40)]
+    lines[5] = b""
+    lines[6] = b"   "
+    lines[31] = json.dumps({"id": "31", "text": "国标码"}, ensure_ascii=False).encode("gbk")
+    lines[17] = b"{bad json"
+    path.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(lines[:20]) + b"\r\n" + b"\n".join(lines[20:]))
+    return path
+
+
+@pytest.mark.parametrize("nbytes", [1, 7, 64, 1000, 1 << 18])
+def test_line_blocks_hold_every_line_once_with_its_number(tmp_path, nbytes):
+    # what a worker reads from a block's byte range is what reading the file line by
+    # line gives: same rows, same numbers, same payloads
+    path = _messy_jsonl(tmp_path)
+    rows = list(PostReader([path]).rows())
+    blocks = list(PostReader([path]).blocks(rows=4, nbytes=nbytes))
+    assert all(isinstance(b, LineBlock) for b in blocks)
+    assert [r for b in blocks for r in b.rows()] == rows
+    assert [r.row for r in rows] == [i + 1 for i in range(40) if i not in (5, 6)]
+    assert len(blocks) == {1: 40, 1 << 18: 1}.get(nbytes, len(blocks))  # a block ends at a line end
+    reader = PostReader([path])
+    assert len(list(reader)) == 36
+    assert [(p.row, p.reason.split(" (")[0]) for p in reader.problems] == [
+        (18, "bad JSON"), (32, "not valid utf-8 text")]
+
+
+def test_files_that_cannot_be_cut_by_lines_come_in_row_blocks(tmp_path):
+    csv_path = tmp_path / "p.csv"
+    csv_path.write_text("id,text\n" + "".join(f"{i},第{i}篇\n" for i in range(10)), encoding="utf-8")
+    utf16 = tmp_path / "p16.jsonl"
+    utf16.write_bytes("".join(json.dumps({"id": str(i), "text": "好"}) + "\n" for i in range(5)).encode("utf-16"))
+    blocks = list(PostReader([csv_path, utf16]).blocks(rows=4, nbytes=10))
+    assert [[r.row for r in b] for b in blocks] == [[2, 3, 4, 5], [6, 7, 8, 9], [10, 11], [1, 2, 3, 4], [5]]
+
+
+def test_a_json_array_is_a_file_problem_even_after_a_blank_line(tmp_path):
+    path = tmp_path / "array.jsonl"
+    path.write_text('\n  [{"id": "1", "text": "好"}]\n', encoding="utf-8")
+    for read in (lambda r: list(r.rows()), lambda r: list(r.blocks())):
+        reader = PostReader([path])
+        assert read(reader) == []
+        assert [p.reason for p in reader.problems] == ["a JSON array, not JSON Lines (one object per line)"]
 
 
 def test_reading_is_lazy(tmp_path):

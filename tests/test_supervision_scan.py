@@ -56,7 +56,7 @@ def test_jobs_give_the_same_results_in_order(tmp_path, scanner):
     path = write_jsonl(bulletin_posts(), tmp_path / "p.jsonl")
     one = [(r.post.id, [pf.fingerprint for pf in r.findings]) for r in scan_posts(scanner, read_posts([path]))]
     two = [(r.post.id, [pf.fingerprint for pf in r.findings])
-           for r in scan_reader(scanner, PostReader([path]), jobs=2, chunksize=4)]
+           for r in scan_reader(scanner, PostReader([path]), jobs=2, chunksize=4, block_bytes=2000)]
     assert one == two and len(one) == 148
 
 
@@ -70,7 +70,7 @@ def test_workers_report_bad_rows_in_order_and_go_on(tmp_path, scanner):
     for jobs in (1, 2):
         seen: list = []
         reader = PostReader([path], on_problem=lambda p, seen=seen: seen.append((p.row, p.reason.split(" ")[0])))
-        results = list(scan_reader(scanner, reader, jobs=jobs, chunksize=1))
+        results = list(scan_reader(scanner, reader, jobs=jobs, chunksize=1, block_bytes=1))
         assert [(r.post.id, [pf.finding.text for pf in r.findings]) for r in results] == [("1", ["己经"]), ("5", ["按装"])]
         assert seen == [(2, "bad"), (3, "missing"), (4, "published_at")]
         assert (reader.rows_read, reader.skipped_rows) == (2, 3)
@@ -95,7 +95,7 @@ def test_work_is_shared_between_this_process_and_the_workers(tmp_path, scanner, 
         return real(self, raw)
 
     monkeypatch.setattr(batch._RowJob, "__call__", counting)
-    results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 400)]), jobs=2, chunksize=5))
+    results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 400)]), jobs=2, chunksize=5, block_bytes=200))
     assert [r.post.id for r in results] == [str(i) for i in range(400)]
     assert all([pf.finding.text for pf in r.findings] == ["己经"] for r in results)
     assert 0 < len(done_here) < 400  # this process scanned some chunks, the worker the rest
@@ -122,12 +122,12 @@ def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, scanner, monkeypatch,
 
     monkeypatch.setattr(batch._RowJob, "__call__", _fail_in_worker(os.getpid(), how))
     with pytest.raises(RuntimeError, match=message):
-        list(scan_reader(scanner, PostReader([_rows(tmp_path, 300)]), jobs=2, chunksize=5))
+        list(scan_reader(scanner, PostReader([_rows(tmp_path, 300)]), jobs=2, chunksize=5, block_bytes=200))
     assert not multiprocessing.active_children()
 
 
 def test_stopping_early_ends_the_workers(tmp_path, scanner):
-    results = scan_reader(scanner, PostReader([_rows(tmp_path, 300)]), jobs=3, chunksize=5)
+    results = scan_reader(scanner, PostReader([_rows(tmp_path, 300)]), jobs=3, chunksize=5, block_bytes=200)
     assert next(results).post.id == "0"
     results.close()
     assert not multiprocessing.active_children()

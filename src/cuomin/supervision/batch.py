@@ -14,13 +14,13 @@ import queue
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import Iterable, Iterator, Optional
 
 from ..check import fails
 from ..engine.scanner import Scanner
 from ..models import Finding
-from .posts import Post, PostReader, RawRow, RowProblem, parse_row
+from .posts import LineBlock, Post, PostReader, RawRow, RowProblem, parse_row
 
 #: characters of context on each side of a match that go into its fingerprint
 FINGERPRINT_CONTEXT = 5
@@ -111,6 +111,10 @@ class _RowJob:
             result.post = result.post.model_copy(update={"text": ""})
         return result
 
+    def block(self, block: "list[RawRow] | LineBlock") -> "list[PostResult | RowProblem]":
+        """The results of a block of rows (see :meth:`PostReader.blocks`)."""
+        return [self(raw) for raw in (block.rows() if isinstance(block, LineBlock) else block)]
+
 
 def in_window(date, date_from, date_to) -> bool:
     """Whether a post dated ``date`` is in the data window; an undated post is only
@@ -152,26 +156,29 @@ def scan_reader(
     date_to=None,
     keep_text: bool = False,
     chunksize: int = 32,
+    block_bytes: int = 1 << 18,
 ) -> Iterator[PostResult]:
     """Scan every post of ``reader`` in order; posts outside ``date_from``–``date_to``
     come back unscanned (``scanned=False``). With ``jobs`` > 1 (``0``: one per CPU)
     the work is shared between this process and ``jobs`` − 1 worker processes (see
     :func:`_shared_map`): workers parse rows as well as scan them, and memory stays
     flat whatever the input's size. Skipped rows are reported through the reader,
-    in input order. The posts in the results carry no text unless ``keep_text``: it
-    is most of their size and the findings hold what they matched."""
+    in input order. The work is handed out in blocks: ``block_bytes`` of a JSON Lines
+    file (which the process scanning it reads itself) or ``chunksize`` rows of other
+    files. The posts in the results carry no text unless ``keep_text``: it is most of
+    their size and the findings hold what they matched."""
     job = _RowJob(scanner, reader.require_text, date_from, date_to, keep_text)
     jobs = resolve_jobs(jobs)
     if jobs == 1:
-        results: Iterable = map(job, reader.rows())
-    else:
-        results = _shared_map(job, reader.rows(), jobs - 1, chunksize)
+        yield from _collect(reader, map(job, reader.rows()))
+        return
+    # blocks of rows, each scanned by one process; a JSON Lines block is read by
+    # the process that scans it
+    blocks = _shared_map(job.block, reader.blocks(chunksize, block_bytes), jobs - 1, 1)
     try:
-        yield from _collect(reader, results)
+        yield from _collect(reader, chain.from_iterable(blocks))
     finally:  # stopped early (an error downstream, the consumer gave up): end the workers now
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()
+        blocks.close()
 
 
 #: chunks queued per worker ahead of its current one: enough that a worker never
@@ -232,6 +239,13 @@ def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
                     ready[idx] = [job(item) for item in chunk]
                 continue
             if received < sent:
+                # nothing new to take: rather than wait, scan a chunk still queued for
+                # the workers (at the end of the input this keeps both busy to the last)
+                stolen = _take(tasks)
+                if stolen is not None:
+                    sent -= 1
+                    ready[stolen[0]] = [job(item) for item in stolen[1]]
+                    continue
                 received += _drain(done, ready, block=True, procs=procs)
             elif exhausted and next_out == read:
                 finished = True
@@ -249,6 +263,14 @@ def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
         tasks.cancel_join_thread()
         tasks.close()
         done.close()
+
+
+def _take(tasks):
+    """A chunk from the workers' queue if one is there now, else None."""
+    try:
+        return tasks.get_nowait()
+    except queue.Empty:
+        return None
 
 
 def _drain(done, ready: dict, *, block: bool, procs) -> int:

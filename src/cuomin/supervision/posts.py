@@ -230,7 +230,25 @@ class PostReader:
         for path in self.paths:
             yield from self._file_rows(path)
 
-    def _file_rows(self, path: Path) -> Iterator["RawRow"]:
+    def blocks(self, rows: int = 32, nbytes: int = 1 << 18) -> Iterator["list[RawRow] | LineBlock"]:
+        """The rows of every file in blocks, for worker processes: a JSON Lines file in
+        an ASCII-compatible encoding as :class:`LineBlock` s of about ``nbytes`` (lines
+        the worker reads itself: only the block's place travels through the pipe),
+        other files as lists of up to ``rows`` rows. Unreadable files are reported here."""
+        for path in self.paths:
+            window: list[RawRow] = []
+            for item in self._file_rows(path, split=nbytes):
+                if isinstance(item, LineBlock):
+                    yield item
+                    continue
+                window.append(item)
+                if len(window) >= rows:
+                    yield window
+                    window = []
+            if window:
+                yield window
+
+    def _file_rows(self, path: Path, split: int = 0) -> Iterator["RawRow | LineBlock"]:
         name = str(path)
         suffix = path.suffix.lower()
         reader = {".jsonl": self._jsonl, ".ndjson": self._jsonl, ".json": self._jsonl, ".csv": self._csv,
@@ -245,8 +263,8 @@ class PostReader:
             self._problem(RowProblem(name, 0, "is a directory"))
             return
         try:
-            for row, payload in reader(path):
-                yield RawRow(name, row, payload)
+            for row, payload in (self._jsonl(path, split) if reader == self._jsonl else reader(path)):
+                yield payload if isinstance(payload, LineBlock) else RawRow(name, row, payload)
         except _FileError as exc:
             self._problem(RowProblem(name, 0, str(exc)))
         except PermissionError:
@@ -256,24 +274,24 @@ class PostReader:
 
     # Each reader yields (row number, payload): a fields dict, a JSON Lines line (text, or
     # an EncodedLine still to decode), or a RowError.
-    def _jsonl(self, path: Path):
+    def _jsonl(self, path: Path, split: int = 0):
+        """With ``split``, yields ``(first line, LineBlock)`` of about ``split`` bytes
+        instead of lines where the encoding allows it."""
         with path.open("rb") as fh:
             first = fh.read(4096)
             fh.seek(0)
             encoding = self.encoding or _sniff_encoding(first, path)
-            if _ascii_compatible(encoding):
+            if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
+                raise _FileError("a JSON array, not JSON Lines (one object per line)")
+            line_encoding = _line_encoding(encoding)
+            if line_encoding is not None:
                 # lines split on the byte \n (never inside a character of UTF-8 or GB18030)
                 # and decoded one by one where they are parsed: an undecodable line is one
                 # bad row, not the end of the file
-                for line_no, data in enumerate(fh, 1):
-                    data = data.strip()
-                    if line_no == 1 and data.startswith(codecs.BOM_UTF8):
-                        data = data[len(codecs.BOM_UTF8) :]
-                    if not data:
-                        continue
-                    if line_no == 1 and data.startswith(b"["):
-                        raise _FileError("a JSON array, not JSON Lines (one object per line)")
-                    yield line_no, EncodedLine(data, encoding)
+                if split:
+                    yield from _line_blocks(fh, str(path), line_encoding, split)
+                else:
+                    yield from _line_rows(fh, 1, line_encoding)
                 return
             stream = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="")
             line_no = 0
@@ -295,7 +313,7 @@ class PostReader:
             encoding = self.encoding or _sniff_encoding(first, path)
             # in an ASCII-compatible encoding, undecodable bytes are kept as escapes
             # (U+DC80…U+DCFF) so that the row holding them is reported, not the file ended
-            escape = _ascii_compatible(encoding)
+            escape = _line_encoding(encoding) is not None
             stream = io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape" if escape else "strict", newline="")
             delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
             rows = csv.reader(stream, delimiter=delimiter)
@@ -368,6 +386,52 @@ class EncodedLine:
     encoding: str
 
 
+def _line_rows(lines: Iterable[bytes], first: int, encoding: str) -> Iterator[tuple[int, "EncodedLine"]]:
+    """``(line number, EncodedLine)`` for the non-blank lines of a JSON Lines file
+    (bytes in an ASCII-compatible encoding), numbered from ``first``."""
+    for line_no, data in enumerate(lines, first):
+        data = data.strip()
+        if line_no == 1 and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        if data:
+            yield line_no, EncodedLine(data, encoding)
+
+
+def _line_blocks(fh, name: str, encoding: str, nbytes: int) -> Iterator[tuple[int, "LineBlock"]]:
+    """Cut an open JSON Lines file into :class:`LineBlock` s of about ``nbytes``, each
+    ending at a line end. The bytes are read here only to count the lines."""
+    offset, line_no = 0, 1
+    while True:
+        data = fh.read(nbytes)
+        if not data:
+            return
+        if not data.endswith(b"\n"):
+            data += fh.readline()
+        yield line_no, LineBlock(name, offset, len(data), line_no, encoding)
+        offset += len(data)
+        line_no += data.count(b"\n")
+
+
+@dataclass(frozen=True)
+class LineBlock:
+    """Lines of a JSON Lines file from line ``first`` on: ``length`` bytes from byte
+    ``offset``. Read by :meth:`rows` where they are parsed, so that a worker process
+    gets this description instead of the lines."""
+
+    file: str
+    offset: int
+    length: int
+    first: int
+    encoding: str
+
+    def rows(self) -> Iterator["RawRow"]:
+        with open(self.file, "rb") as fh:
+            fh.seek(self.offset)
+            data = fh.read(self.length)
+        for line_no, line in _line_rows(data.split(b"\n"), self.first, self.encoding):
+            yield RawRow(self.file, line_no, line)
+
+
 @dataclass(frozen=True)
 class RawRow:
     """A row as read: ``payload`` is a JSON Lines line, a field → value dict, or a
@@ -417,13 +481,18 @@ def _json_header_map(keys: tuple) -> dict[int, str]:
 _ESCAPED = re.compile("[\udc80-\udcff]")
 
 
-def _ascii_compatible(encoding: str) -> bool:
-    """Whether ``encoding`` writes ASCII as ASCII (so a line ends at the byte \\n and
-    undecodable bytes can be escaped); an unknown encoding is a file problem."""
+def _line_encoding(encoding: str) -> Optional[str]:
+    """The encoding to decode a file's lines with one by one, or None when lines cannot
+    be cut at the byte \\n (UTF-16 …: ASCII is not written as ASCII). UTF-8 with a BOM
+    is UTF-8 line by line (the BOM is dropped from the first). An unknown encoding is
+    a file problem."""
     try:
-        return "\n[,".encode(encoding) == b"\n[,"
+        name = codecs.lookup(encoding).name
     except LookupError:
         raise _FileError(f"unknown encoding {encoding!r}") from None
+    if name == "utf-8-sig":
+        return "utf-8"
+    return encoding if "\n[,".encode(encoding) == b"\n[," else None
 
 
 def _sniff_encoding(head: bytes, path: Path) -> str:
