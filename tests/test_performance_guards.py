@@ -189,6 +189,33 @@ def test_clean_paragraph_does_not_import_jieba():
     assert "jieba" not in mods
 
 
+def test_a_scan_without_a_ledger_imports_only_what_it_uses(tmp_path):
+    # each cuomin scan pays its imports before the work is shared with --jobs workers
+    posts = tmp_path / "p.jsonl"
+    posts.write_text('{"id": "1", "text": "精心布署"}\n', encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys; from cuomin.cli import main\n"
+         f"sys.argv = ['cuomin', 'scan', {str(posts)!r}]\n"
+         "try:\n    main()\nexcept SystemExit:\n    pass\n"
+         "import json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    mods = set(json.loads(out.splitlines()[-1]))
+    assert '"code": "TYP001"' in out  # the scan ran
+    assert not mods & {"sqlite3", "cuomin.supervision.ledger", "cuomin.supervision.columns",
+                       "cuomin.supervision.accounts", "openpyxl", "pkg_resources"}
+
+
+def test_the_supervision_package_still_offers_every_public_name():
+    import cuomin.supervision as sup
+
+    assert sorted(sup.__all__) == sorted(sup._HOMES)
+    for name in sup.__all__:
+        assert getattr(sup, name).__name__ == name
+    with pytest.raises(AttributeError):
+        sup.no_such_name  # noqa: B018
+
+
 # ------------------------------------------------------------ on-disk cache
 PACK = """
 [pack]

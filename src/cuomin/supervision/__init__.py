@@ -1,12 +1,33 @@
 """Supervision: reading posts in bulk, batch scans, per-account counts, column
 freshness and the rectification ledger (整改台账)."""
 
-from .accounts import AccountReport, AccountRow, CountPolicy, report_from_files, report_from_ledger
-from .batch import PostFinding, PostResult, scan_posts, scan_reader
-from .columns import ColumnReport, FreshnessConfig, freshness_report, load_config
-from .ledger import Ledger, LedgerError
-from .posts import Post, PostReader, RowProblem, read_posts
-from .records import FindingRow
+import importlib
+
+#: where each public name lives: imported on first use, so that a command that needs
+#: one part (``cuomin scan``: batch and posts) does not import the others
+_HOMES = {
+    "AccountReport": "accounts", "AccountRow": "accounts", "CountPolicy": "accounts",
+    "report_from_files": "accounts", "report_from_ledger": "accounts",
+    "PostFinding": "batch", "PostResult": "batch", "scan_posts": "batch", "scan_reader": "batch",
+    "ColumnReport": "columns", "FreshnessConfig": "columns", "freshness_report": "columns", "load_config": "columns",
+    "Ledger": "ledger", "LedgerError": "ledger",
+    "Post": "posts", "PostReader": "posts", "RowProblem": "posts", "read_posts": "posts",
+    "FindingRow": "records",
+}
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOMES))
+
 
 __all__ = [
     "AccountReport",

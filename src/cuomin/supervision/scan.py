@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from ..engine.scanner import Scanner
 from .batch import PostResult, ScanTotals, scan_reader
-from .ledger import Ledger
 from .posts import PostReader, RowProblem
+
+if TYPE_CHECKING:  # imported (with sqlite3) only by a scan that records in a ledger
+    from .ledger import Ledger
 
 
 class ScanRun:
