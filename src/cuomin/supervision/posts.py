@@ -251,8 +251,9 @@ class PostReader:
     def _file_rows(self, path: Path, split: int = 0) -> Iterator["RawRow | LineBlock"]:
         name = str(path)
         suffix = path.suffix.lower()
-        reader = {".jsonl": self._jsonl, ".ndjson": self._jsonl, ".json": self._jsonl, ".csv": self._csv,
-                  ".tsv": self._csv, ".xlsx": self._xlsx, ".xlsm": self._xlsx}.get(suffix)
+        jsonl = functools.partial(self._jsonl, split=split)  # only JSON Lines can be cut into byte ranges
+        reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": self._csv, ".tsv": self._csv,
+                  ".xlsx": self._xlsx, ".xlsm": self._xlsx}.get(suffix)
         if reader is None:
             self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected .jsonl, .csv or .xlsx"))
             return
@@ -263,7 +264,7 @@ class PostReader:
             self._problem(RowProblem(name, 0, "is a directory"))
             return
         try:
-            for row, payload in (self._jsonl(path, split) if reader == self._jsonl else reader(path)):
+            for row, payload in reader(path):
                 yield payload if isinstance(payload, LineBlock) else RawRow(name, row, payload)
         except _FileError as exc:
             self._problem(RowProblem(name, 0, str(exc)))
