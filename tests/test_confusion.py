@@ -60,6 +60,8 @@ def test_typical_hits(typos, text, wrong, start, right):
         "推进放管服改革，提质增效",
         "实行一照一码，上好思政课",
         "北京申奥成功",
+        # jieba has the misspelling 已法治税 but not 依法治税 (the user dictionary has it)
+        "坚持依法治税、依率计征",
         # person names
         "本报记者刘方炜报道",
         "董事长张国卿和矿长",
