@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -95,10 +96,34 @@ def test_work_is_shared_between_this_process_and_the_workers(tmp_path, scanner, 
         return real(self, raw)
 
     monkeypatch.setattr(batch._RowJob, "__call__", counting)
-    results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 400)]), jobs=2, chunksize=5, block_bytes=200))
-    assert [r.post.id for r in results] == [str(i) for i in range(400)]
+    results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 1200)]), jobs=2, chunksize=5, block_bytes=200))
+    assert [r.post.id for r in results] == [str(i) for i in range(1200)]
     assert all([pf.finding.text for pf in r.findings] == ["己经"] for r in results)
-    assert 0 < len(done_here) < 400  # this process scanned some chunks, the worker the rest
+    assert 0 < len(done_here) < 1200  # this process scanned some blocks, the worker the rest (it starts
+    # within milliseconds; this process would need ~0.3 s to take every block itself)
+    assert not multiprocessing.active_children()
+
+
+def test_this_process_takes_blocks_queued_for_a_slow_worker(tmp_path, scanner, monkeypatch):
+    # at the end of the input, rather than wait for the worker's queue to drain, this
+    # process scans what is still queued: a slow worker holds up one block, not four
+    from cuomin.supervision import batch
+
+    parent, done_here = os.getpid(), []
+    real = batch._RowJob.__call__
+
+    def slow_worker(self, raw):
+        if os.getpid() == parent:
+            done_here.append(raw.row)
+        else:
+            time.sleep(0.3)
+        return real(self, raw)
+
+    monkeypatch.setattr(batch._RowJob, "__call__", slow_worker)
+    # ten one-row blocks: four are queued for the worker, which takes one and sleeps
+    results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 10)]), jobs=2, block_bytes=1))
+    assert [r.post.id for r in results] == [str(i) for i in range(10)]
+    assert 10 - len(done_here) <= 2  # the block the worker held (perhaps one more), not all four
     assert not multiprocessing.active_children()
 
 
