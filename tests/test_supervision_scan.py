@@ -84,7 +84,9 @@ def _rows(tmp_path, n: int):
     return path
 
 
-def test_work_is_shared_between_this_process_and_the_workers(tmp_path, scanner, monkeypatch):
+def _rows_scanned_here(monkeypatch, worker_delay: float = 0.0) -> list[int]:
+    """The rows this process scans (filled during the scan); workers sleep
+    ``worker_delay`` seconds per row."""
     from cuomin.supervision import batch
 
     parent, done_here = os.getpid(), []
@@ -93,9 +95,16 @@ def test_work_is_shared_between_this_process_and_the_workers(tmp_path, scanner, 
     def counting(self, raw):
         if os.getpid() == parent:
             done_here.append(raw.row)
+        elif worker_delay:
+            time.sleep(worker_delay)
         return real(self, raw)
 
     monkeypatch.setattr(batch._RowJob, "__call__", counting)
+    return done_here
+
+
+def test_work_is_shared_between_this_process_and_the_workers(tmp_path, scanner, monkeypatch):
+    done_here = _rows_scanned_here(monkeypatch)
     results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 1200)]), jobs=2, chunksize=5, block_bytes=200))
     assert [r.post.id for r in results] == [str(i) for i in range(1200)]
     assert all([pf.finding.text for pf in r.findings] == ["己经"] for r in results)
@@ -107,19 +116,7 @@ def test_work_is_shared_between_this_process_and_the_workers(tmp_path, scanner, 
 def test_this_process_takes_blocks_queued_for_a_slow_worker(tmp_path, scanner, monkeypatch):
     # at the end of the input, rather than wait for the worker's queue to drain, this
     # process scans what is still queued: a slow worker holds up one block, not four
-    from cuomin.supervision import batch
-
-    parent, done_here = os.getpid(), []
-    real = batch._RowJob.__call__
-
-    def slow_worker(self, raw):
-        if os.getpid() == parent:
-            done_here.append(raw.row)
-        else:
-            time.sleep(0.3)
-        return real(self, raw)
-
-    monkeypatch.setattr(batch._RowJob, "__call__", slow_worker)
+    done_here = _rows_scanned_here(monkeypatch, worker_delay=0.3)
     # ten one-row blocks: four are queued for the worker, which takes one and sleeps
     results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 10)]), jobs=2, block_bytes=1))
     assert [r.post.id for r in results] == [str(i) for i in range(10)]
