@@ -87,16 +87,10 @@ def render_rule(info: RuleInfo) -> Iterable[str]:
         yield "  boundary: hits must align with word boundaries (jieba)"
     if r.context and not r.context.is_empty():
         yield f"  context:  {r.context.model_dump(exclude_defaults=True)}"
-    if r.pattern:
-        yield f"  pattern:  {r.pattern}"
-    if r.trigger:
-        yield f"  trigger:  {r.trigger}"
-    if r.anchor:
-        yield f"  anchor:   {r.anchor}"
-    if r.validator:
-        yield f"  validator: {r.validator}"
-    if r.check:
-        yield f"  check:    {r.check}"
+    for name in ("pattern", "trigger", "anchor", "validator", "check"):
+        value = getattr(r, name)
+        if value:
+            yield f"  {name + ':':9} {value}"
     yield f"  pack:     {info.pack}"
     for ex in r.match:
         yield f"  ✗ {example_text(ex)}"
