@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from cuomin import Scanner
 from cuomin.engine import confusion
 from cuomin.rules.loader import PackError, parse_pack
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "news_zh.txt"
 
 
 @pytest.fixture(scope="module")
@@ -297,6 +300,48 @@ def test_word_neighbour_check_equals_the_plain_search():
     for text in texts:
         for pos in range(len(text)):
             assert confusion._in_word(m, text, pos) == plain(text, pos), (text, pos)
+
+
+_PAIR_TEXTS = [
+    "加快推进新型城镇化键设，坚持新发展里念，深入开展调查研纠，加强城市菅理",
+    "中华人民共和国国务院办公厅关于进一步优化营商环境的意见",
+    "本报记者刘方炜报道：温度处于极低水平。ABC公司第1步",
+    "𠀀键设\udc80里念",  # outside the BMP, a lone surrogate: no reading class
+    "键", "", "键设",
+]
+
+
+def _plain_pairs(m, text, min_estimate):
+    """What ``PairIndex.hits`` must return, one pair of characters at a time."""
+    entries = dict(zip(m.pairs.keys(), m.pairs.entries.values()))
+    out = []
+    for i in range(len(text) - 1):
+        sub = text[i : i + 2]
+        value = entries.get(sub.translate(m.class_table))
+        if value is None or sub in m.logp:
+            continue
+        singles = sum(m.logp.get(ch, m.unknown) for ch in sub)
+        if any((sub[0] == w[0]) != (sub[1] == w[1]) and m.logp[w] - singles >= min_estimate for w, _ in value[1]):
+            out.append((i + 1, value))
+    return out
+
+
+@pytest.mark.parametrize("min_estimate", [-math.inf, 0.0, confusion.GAIN_FLOOR - confusion.ESTIMATE_MARGIN, 8.0])
+def test_pair_index_equals_the_plain_search(min_estimate):
+    m = confusion.model()
+    for text in _PAIR_TEXTS:
+        assert m.pairs.hits(text, min_estimate) == _plain_pairs(m, text, min_estimate), text
+    assert [(last, [w for w, _ in v[1]]) for last, v in m.pairs.hits("键设", 4.0)] == [(1, ["建设"])]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not present")
+def test_pair_index_equals_the_plain_search_on_news():
+    m = confusion.model()
+    bound = confusion.GAIN_FLOOR - confusion.ESTIMATE_MARGIN
+    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()][:3000]
+    assert sum(len(m.pairs.hits(line, bound)) for line in lines) > 1000
+    for line in lines:
+        assert m.pairs.hits(line, bound) == _plain_pairs(m, line, bound), line
 
 
 def test_declared_check_parameters_are_the_functions_own():

@@ -187,6 +187,7 @@ def test_clean_paragraph_does_not_import_jieba():
         "assert Scanner().scan('今天上午，市政府召开常务会议，研究部署下一阶段的重点工作。') == []"
     )
     assert "jieba" not in mods
+    assert "numpy" not in mods  # the suspected-typo family's (off by default)
 
 
 def test_a_scan_without_a_ledger_imports_only_what_it_uses(tmp_path):

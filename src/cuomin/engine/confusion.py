@@ -5,12 +5,14 @@ Words that no list contains are found in three steps:
 1. **Candidates.** Every character is mapped to the class of its toneless pinyin
    reading, with fuzzy readings merged (z/zh, c/ch, s/sh, n/l, hu/fu, an/ang, en/eng,
    in/ing: ``fuzzy_reading``), and an Aho-Corasick pass over the class string finds
-   every place whose readings spell a dictionary word (jieba's dictionary plus
-   ``wordlists/gov_userdict.txt``; two-character words of frequency ≥ ``min_freq``,
-   three- and four-character words of frequency ≥ ``min_freq_long``, person names
-   left out). A place whose characters differ from the word — in one character (two
-   in a four-character word) — and are not themselves a word is a candidate: 总休 →
-   总体, 水务总局 → 税务总局. A second automaton (ahocorasick_rs) finds the words with
+   every place whose readings spell a dictionary word of three or four characters
+   (jieba's dictionary plus ``wordlists/gov_userdict.txt``; frequency ≥
+   ``min_freq_long``, person names left out). Two-character words (frequency ≥
+   ``min_freq``) are looked up for every pair of neighbouring characters at once, in
+   tables over the whole text (``PairIndex``, numpy). A place whose characters differ
+   from the word — in one character (two in a four-character word) — and are not
+   themselves a word is a candidate: 总休 → 总体, 水务总局 → 税务总局. A second
+   automaton (ahocorasick_rs) finds the words with
    one character replaced by a shape-similar one (形近字, ``wordlists/confusion_shape.tsv``):
    菅理 → 管理, 冶理 → 治理. A fuzzy reading is accepted for one character of a two- or
    four-character word only (elsewhere it brought more false alarms than finds).
@@ -51,12 +53,13 @@ from pathlib import Path
 from typing import Iterator
 
 import ahocorasick
+import numpy as np
 
 from .cachedir import atomic_write, data_cache_dir
 from .matcher import LiteralMatcher
 from .segdict import jieba_dict_path
 
-FORMAT = 10
+FORMAT = 11
 KEEP_ENTRIES = 4  # cached models kept (one per frequency setting in use)
 WINDOW = 3  # characters each side of a candidate that the segmentation sees
 MAX_WORD = 6  # longest dictionary word the window segmentation tries
@@ -125,8 +128,8 @@ class Model:
     classes: dict  # ord(char) → class character (one per toneless reading)
     surnames: frozenset
     name_chars: dict  # char → share of its dictionary occurrences inside person names
-    automaton: object  # class string → (length, ((word, False), …))
-    patterns: int
+    automaton: object  # class string of 3–4 characters → (length, ((word, False), …))
+    patterns: int  # class strings of all lengths (the automaton's and ``pairs``')
     #: the shape-variant strings (a LiteralMatcher: ahocorasick_rs, rebuilt when loaded)
     variant_matcher: object = None
     variant_entries: tuple = ()  # per variant key: (length, ((word, True), …))
@@ -141,6 +144,85 @@ class Model:
     tags: dict = None  # target word → jieba part-of-speech tag ("" for user words)
     gov: frozenset = frozenset()  # the user dictionary's words
     prefixes: frozenset = frozenset()  # proper prefixes (2+ characters) of words the segmentation tries
+    pairs: "PairIndex" = None  # the two-character targets
+
+
+class PairIndex:
+    """The two-character targets, looked up for every pair of neighbouring characters
+    of a text at once (numpy): a pair is a *hit* when its reading classes spell a
+    target word, it is not a word itself, one of its characters is the word's, and the
+    word's context-free estimate (``logp(word) − logp(a) − logp(b)``) reaches
+    ``min_estimate`` for at least one such word. The last two conditions are what
+    ``candidates`` checks of every hit anyway (exactly, per word); here they are a
+    bound over the words sharing the pair's kept character and the other one's class,
+    so nothing ``candidates`` would keep is left out, and only ~1 in 15 of the places
+    whose readings spell a target (most are the text's own words) reaches Python.
+
+    Characters outside the BMP have no reading class (as in ``Model.class_table``)."""
+
+    def __init__(self, classes: dict, n_classes: int, logp: dict, unknown: float, groups: dict):
+        self.stride = n_classes + 1  # class index n_classes: "no class"
+        self.cls = np.full(0x10000, n_classes, dtype=np.intp)
+        for cp, ch in classes.items():
+            if cp < 0x10000:
+                self.cls[cp] = ord(ch) - 0xE000
+        self.char_logp = np.full(0x10000, unknown)
+        for w, lp in logp.items():
+            if len(w) == 1 and ord(w) < 0x10000:
+                self.char_logp[ord(w)] = lp
+        #: class pair (``a * stride + b``) → (2, ((word, False), …)), as in the automaton
+        self.entries = {(ord(k[0]) - 0xE000) * self.stride + ord(k[1]) - 0xE000: v for k, v in groups.items()}
+        # every two-character word, as one bit per pair of the characters that form them
+        words = [w for w in logp if len(w) == 2 and ord(max(w)) < 0x10000]
+        self.word_char, self.word_stride = _dense({ch for w in words for ch in w})
+        bits = np.zeros(self.word_stride**2, dtype=bool)
+        bits[[self.word_char[ord(w[0])] * self.word_stride + self.word_char[ord(w[1])] for w in words]] = True
+        self.word_bits = np.packbits(bits, bitorder="little")
+        # best log-probability of a target aB by (a, class of B), and of Ab by (class of A, b)
+        targets = [w for _n, ws in groups.values() for w, _shape in ws]
+        self.target_char, rows = _dense({ch for w in targets for ch in w})
+        self.best_first = np.full((rows, self.stride), -np.inf)
+        self.best_second = np.full((self.stride, rows), -np.inf)
+        for w in targets:
+            a, b = ord(w[0]), ord(w[1])
+            i, j = (self.target_char[a], self.cls[b]), (self.cls[a], self.target_char[b])
+            self.best_first[i] = max(self.best_first[i], logp[w])
+            self.best_second[j] = max(self.best_second[j], logp[w])
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def keys(self) -> list[str]:
+        """The class strings (as in the automaton)."""
+        return [chr(0xE000 + p // self.stride) + chr(0xE000 + p % self.stride) for p in self.entries]
+
+    def hits(self, text: str, min_estimate: float) -> list[tuple]:
+        """``(last, (2, ((word, False), …)))`` for each hit (see the class), in text order."""
+        if len(text) < 2:
+            return []
+        cp = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
+        cls, kept, lp = self.cls[cp], self.target_char[cp], self.char_logp[cp]
+        best = np.maximum(self.best_first[kept[:-1], cls[1:]], self.best_second[cls[:-1], kept[1:]])
+        if min_estimate == -math.inf:
+            at = np.flatnonzero(best > min_estimate)
+        else:  # the slack keeps float rounding (numpy's order of operations) on the safe side
+            at = np.flatnonzero(best - lp[:-1] - lp[1:] >= min_estimate - 1e-9)
+        if not at.size:
+            return []
+        w = self.word_char[cp]
+        pair = w[at] * self.word_stride + w[at + 1]
+        at = at[((self.word_bits[pair >> 3] >> (pair & 7)) & 1) == 0]
+        entries = self.entries
+        key = cls[at].astype(np.intp) * self.stride + cls[at + 1]
+        return [(i + 1, entries[p]) for i, p in zip(at.tolist(), key.tolist())]
+
+
+def _dense(chars: set) -> tuple:
+    """A table BMP code point → 1…n for ``chars`` (0 for the rest), and n + 1."""
+    table = np.zeros(0x10000, dtype=np.intp)
+    for i, ch in enumerate(sorted(chars), 1):
+        table[ord(ch)] = i
+    return table, len(chars) + 1
 
 
 # ------------------------------------------------------------------ data files
@@ -228,8 +310,13 @@ def build_model(
             continue
         groups.setdefault(key, []).append(word)
     automaton = ahocorasick.Automaton()
+    pairs: dict[str, tuple] = {}
     for key, words in groups.items():
-        automaton.add_word(key, (len(key), tuple((w, False) for w in words)))
+        value = (len(key), tuple((w, False) for w in words))
+        if len(key) == 2:
+            pairs[key] = value
+        else:
+            automaton.add_word(key, value)
     automaton.make_automaton()
     # shape-similar (形近) variants: one character of a word replaced by a similar one
     shapes = read_shape_table(shape_text)
@@ -252,6 +339,7 @@ def build_model(
         surnames=frozenset(c for c, _ in surnames.most_common(SURNAMES)),
         name_chars={c: n / all_chars[c] for c, n in name_chars.items() if n / all_chars[c] >= 0.05},
         automaton=automaton,
+        pairs=PairIndex(classes, len(class_ids), logp, -log_total, pairs),
         patterns=len(groups),
         variant_matcher=LiteralMatcher(variant_keys) if variant_keys else None,
         variant_entries=tuple((len(k), tuple((w, True) for w in variants[k])) for k in variant_keys),
@@ -372,16 +460,20 @@ def _in_word(m: Model, text: str, pos: int) -> bool:
     return False
 
 
-def _hits(m: Model, text: str) -> list[tuple]:
-    """``(last, (length, ((word, shape), …)))`` for every misspelling the two automata
-    find: a string whose reading classes spell a word but which is not a word itself,
-    and a shape-similar variant of a word (list comprehensions: this is the hot loop)."""
+def _hits(m: Model, text: str, min_estimate: float = -math.inf) -> list[tuple]:
+    """``(last, (length, ((word, shape), …)))`` for every misspelling found: a string
+    whose reading classes spell a word but which is not a word itself (those of three
+    or four characters, then those of two, each in text order), then each
+    shape-similar variant of a word. Two-character strings are left out where no word
+    of theirs could be a candidate with an estimate of ``min_estimate`` (see
+    ``PairIndex``). List comprehensions: this is the hot loop."""
     logp = m.logp
     hits = [
         (last, value)
         for last, value in m.automaton.iter(text.translate(m.class_table))
         if text[last + 1 - value[0] : last + 1] not in logp
     ]
+    hits += m.pairs.hits(text, min_estimate)
     if m.variant_matcher is not None:
         entries = m.variant_entries
         hits += [(end - 1, entries[k]) for k, _start, end in m.variant_matcher.find(text)]
@@ -507,7 +599,7 @@ def candidates(
     original: dict[tuple[int, int], list[float]] = {}
     seen: set[tuple[int, int, str]] = set()
     n = len(text)
-    for last, (length, entries) in _hits(m, text):
+    for last, (length, entries) in _hits(m, text, skip_below):
         start, end = last - length + 1, last + 1
         sub = text[start:end]
         singles = None
