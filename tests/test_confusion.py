@@ -302,46 +302,111 @@ def test_word_neighbour_check_equals_the_plain_search():
             assert confusion._in_word(m, text, pos) == plain(text, pos), (text, pos)
 
 
-_PAIR_TEXTS = [
+_INDEX_TEXTS = [
     "加快推进新型城镇化键设，坚持新发展里念，深入开展调查研纠，加强城市菅理",
+    "推进乡村振性，国家水务总局发布公告，做好防讯抗旱工作，我们要坚持实是求是",
+    "方案报请国务原批准后，由公司懂事会审议",  # three characters: 国务院, 董事会
     "中华人民共和国国务院办公厅关于进一步优化营商环境的意见",
     "本报记者刘方炜报道：温度处于极低水平。ABC公司第1步",
-    "𠀀键设\udc80里念",  # outside the BMP, a lone surrogate: no reading class
-    "键", "", "键设",
+    "𠀀键设\udc80里念水务总局",  # outside the BMP, a lone surrogate: no reading class
+    "键", "", "键设", "水务总",
 ]
 
 
-def _plain_pairs(m, text, min_estimate):
-    """What ``PairIndex.hits`` must return, one pair of characters at a time."""
-    entries = dict(zip(m.pairs.keys(), m.pairs.entries.values()))
+_GROUPS: dict = {}
+
+
+def _plain_places(m, text):
+    """Every place whose reading classes spell a target and which is not a word:
+    ``(last, value)``, one place at a time (what the index narrows down)."""
+    groups = _GROUPS.get(id(m))
+    if groups is None:
+        groups = _GROUPS[id(m)] = m.targets.groups()
     out = []
-    for i in range(len(text) - 1):
-        sub = text[i : i + 2]
-        value = entries.get(sub.translate(m.class_table))
-        if value is None or sub in m.logp:
-            continue
-        singles = sum(m.logp.get(ch, m.unknown) for ch in sub)
-        if any((sub[0] == w[0]) != (sub[1] == w[1]) and m.logp[w] - singles >= min_estimate for w, _ in value[1]):
-            out.append((i + 1, value))
+    for n in (2, 3, 4):
+        for i in range(len(text) - n + 1):
+            sub = text[i : i + n]
+            value = groups.get("".join(m.classes.get(ord(ch), "\0") for ch in sub))
+            if value is not None and sub not in m.logp:
+                out.append((i + n - 1, value))
     return out
 
 
+def _can_be_candidate(m, text, last, value, min_estimate):
+    """Whether some word of a place passes the checks ``candidates`` makes before
+    segmenting: how many characters differ, their readings, the estimate."""
+    n = value[0]
+    sub = text[last - n + 1 : last + 1]
+    singles = sum(m.logp.get(ch, m.unknown) for ch in sub)
+    for word, _shape in value[1]:
+        diffs = [k for k in range(n) if sub[k] != word[k]]
+        if not diffs or len(diffs) > (2 if n == 4 else 1):
+            continue
+        if n == 3 and m.readings.get(ord(sub[diffs[0]])) != m.readings.get(ord(word[diffs[0]])):
+            continue
+        if m.logp[word] - singles >= min_estimate:
+            return True
+    return False
+
+
+def _check_index(m, text, min_estimate):
+    got = m.targets.hits(text, min_estimate)
+    plain = _plain_places(m, text)
+    pairs = [h for h in plain if h[1][0] == 2 and _can_be_candidate(m, text, *h, min_estimate)]
+    assert [h for h in got if h[1][0] == 2] == pairs, text  # two characters: exactly
+    longer = [h for h in got if h[1][0] > 2]
+    needed = [h for h in plain if h[1][0] > 2 and _can_be_candidate(m, text, *h, min_estimate)]
+    # three and four characters: nothing needed is missing, nothing is made up
+    assert set(map(repr, needed)) <= set(map(repr, longer)) <= set(map(repr, plain)), text
+    assert len(set(map(repr, longer))) == len(longer)
+    return got, needed
+
+
 @pytest.mark.parametrize("min_estimate", [-math.inf, 0.0, confusion.GAIN_FLOOR - confusion.ESTIMATE_MARGIN, 8.0])
-def test_pair_index_equals_the_plain_search(min_estimate):
+def test_target_index_keeps_every_place_a_candidate_needs(min_estimate):
     m = confusion.model()
-    for text in _PAIR_TEXTS:
-        assert m.pairs.hits(text, min_estimate) == _plain_pairs(m, text, min_estimate), text
-    assert [(last, [w for w, _ in v[1]]) for last, v in m.pairs.hits("键设", 4.0)] == [(1, ["建设"])]
+    for text in _INDEX_TEXTS:
+        _check_index(m, text, min_estimate)
+    found = {(last, tuple(w for w, _ in v[1])) for last, v in m.targets.hits(_INDEX_TEXTS[1], 4.0)}
+    assert {(5, ("乡村振兴",)), (12, ("税务总局",)), (23, ("防汛抗旱",)), (35, ("实事求是",))} <= found
+    found = {(last, tuple(w for w, _ in v[1])) for last, v in m.targets.hits(_INDEX_TEXTS[2], 4.0)}
+    assert {(6, ("国务院",)), (16, ("董事会",))} <= found
+
+
+def test_target_index_lets_few_places_through():
+    m = confusion.model()
+    text = _INDEX_TEXTS[0] + _INDEX_TEXTS[3]
+    assert len(m.targets.hits(text, 4.0)) < len(_plain_places(m, text)) / 3
+
+
+def _plain_hits(m, text, min_estimate=-math.inf):
+    hits = _plain_places(m, text)
+    if m.variant_matcher is not None:
+        hits += [(end - 1, m.variant_entries[k]) for k, _start, end in m.variant_matcher.find(text)]
+    return hits
+
+
+def test_candidates_from_the_index_equal_those_of_the_plain_search(monkeypatch):
+    texts = [t for t in _INDEX_TEXTS if "\udc80" not in t]  # (the Scanner replaces surrogates first)
+    texts += ["严格落实安全生产责任制度，加强监督管里", "推进国家冶理体系建设，本报记者刘方炜报道，按照总休方案推进"]
+    fast = [sorted(confusion.candidates(t)) for t in texts]
+    monkeypatch.setattr(confusion, "_hits", _plain_hits)
+    assert [sorted(confusion.candidates(t)) for t in texts] == fast
+    assert sum(map(len, fast)) >= 10
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not present")
-def test_pair_index_equals_the_plain_search_on_news():
+def test_target_index_on_news(monkeypatch):
     m = confusion.model()
     bound = confusion.GAIN_FLOOR - confusion.ESTIMATE_MARGIN
-    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()][:3000]
-    assert sum(len(m.pairs.hits(line, bound)) for line in lines) > 1000
+    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()][:1500]
+    needed = 0
     for line in lines:
-        assert m.pairs.hits(line, bound) == _plain_pairs(m, line, bound), line
+        needed += len(_check_index(m, line, bound)[1])
+    assert needed > 1000
+    fast = [sorted(confusion.candidates(line)) for line in lines[:400]]
+    monkeypatch.setattr(confusion, "_hits", _plain_hits)
+    assert [sorted(confusion.candidates(line)) for line in lines[:400]] == fast
 
 
 def test_declared_check_parameters_are_the_functions_own():

@@ -4,17 +4,16 @@ Words that no list contains are found in three steps:
 
 1. **Candidates.** Every character is mapped to the class of its toneless pinyin
    reading, with fuzzy readings merged (z/zh, c/ch, s/sh, n/l, hu/fu, an/ang, en/eng,
-   in/ing: ``fuzzy_reading``), and an Aho-Corasick pass over the class string finds
-   every place whose readings spell a dictionary word of three or four characters
-   (jieba's dictionary plus ``wordlists/gov_userdict.txt``; frequency ≥
-   ``min_freq_long``, person names left out). Two-character words (frequency ≥
-   ``min_freq``) are looked up for every pair of neighbouring characters at once, in
-   tables over the whole text (``PairIndex``, numpy). A place whose characters differ
-   from the word — in one character (two in a four-character word) — and are not
-   themselves a word is a candidate: 总休 → 总体, 水务总局 → 税务总局. A second
-   automaton (ahocorasick_rs) finds the words with
-   one character replaced by a shape-similar one (形近字, ``wordlists/confusion_shape.tsv``):
-   菅理 → 管理, 冶理 → 治理. A fuzzy reading is accepted for one character of a two- or
+   in/ing: ``fuzzy_reading``), and every place whose classes spell a dictionary word
+   is looked up — two-character words of frequency ≥ ``min_freq``, three- and
+   four-character words of frequency ≥ ``min_freq_long`` (jieba's dictionary plus
+   ``wordlists/gov_userdict.txt``, person names left out) — for all positions of the
+   text at once (``TargetIndex``: tables and Bloom filters over numpy arrays). A place
+   whose characters differ from the word — in one character (two in a four-character
+   word) — and are not themselves a word is a candidate: 总休 → 总体, 水务总局 → 税务总局.
+   An Aho-Corasick automaton (ahocorasick_rs) finds the words with one character
+   replaced by a shape-similar one (形近字, ``wordlists/confusion_shape.tsv``): 菅理 →
+   管理, 冶理 → 治理. A fuzzy reading is accepted for one character of a two- or
    four-character word only (elsewhere it brought more false alarms than finds).
 2. **Verification.** The best segmentation log-probability (jieba's unigram model over
    a window of ±``WINDOW`` characters, computed here without importing jieba) of the
@@ -30,11 +29,11 @@ Words that no list contains are found in three steps:
    threshold unless the rule sets one); overlapping candidates keep the higher score;
    ``confidence`` is the logistic of the score.
 
-The data (log-probabilities, the reading classes, name statistics and the automata)
-is built from jieba's installed ``dict.txt``, ``wordlists/confusion_pinyin.tsv`` and
-``wordlists/confusion_shape.tsv`` (generated with pypinyin and char-similar's data by
-``scripts/build_confusion.py``; neither is needed at run time) and the user dictionary
-on first use, then pickled in the cache directory (``confusion/``, engine/cachedir.py)
+The data (log-probabilities, the reading classes, name statistics, the index and the
+shape automaton) is built from jieba's installed ``dict.txt``,
+``wordlists/confusion_pinyin.tsv`` and ``wordlists/confusion_shape.tsv`` (generated
+with pypinyin and char-similar's data by ``scripts/build_confusion.py``; neither is
+needed at run time) and the user dictionary on first use, then pickled in the cache directory (``confusion/``, engine/cachedir.py)
 under the SHA-256 of those inputs and the frequency limits, so later runs load it.
 Nothing is downloaded.
 """
@@ -52,14 +51,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-import ahocorasick
 import numpy as np
 
 from .cachedir import atomic_write, data_cache_dir
 from .matcher import LiteralMatcher
 from .segdict import jieba_dict_path
 
-FORMAT = 11
+FORMAT = 12
 KEEP_ENTRIES = 4  # cached models kept (one per frequency setting in use)
 WINDOW = 3  # characters each side of a candidate that the segmentation sees
 MAX_WORD = 6  # longest dictionary word the window segmentation tries
@@ -128,14 +126,10 @@ class Model:
     classes: dict  # ord(char) → class character (one per toneless reading)
     surnames: frozenset
     name_chars: dict  # char → share of its dictionary occurrences inside person names
-    automaton: object  # class string of 3–4 characters → (length, ((word, False), …))
-    patterns: int  # class strings of all lengths (the automaton's and ``pairs``')
+    patterns: int  # class strings (targets of 2–4 characters grouped by their classes)
     #: the shape-variant strings (a LiteralMatcher: ahocorasick_rs, rebuilt when loaded)
     variant_matcher: object = None
     variant_entries: tuple = ()  # per variant key: (length, ((word, True), …))
-    #: ``classes`` as a list over the BMP for ``str.translate`` (a dict raises and
-    #: clears a LookupError for every character it lacks); other characters → "\0"
-    class_table: list = None
 
     @property
     def variant_patterns(self) -> int:
@@ -144,64 +138,144 @@ class Model:
     tags: dict = None  # target word → jieba part-of-speech tag ("" for user words)
     gov: frozenset = frozenset()  # the user dictionary's words
     prefixes: frozenset = frozenset()  # proper prefixes (2+ characters) of words the segmentation tries
-    pairs: "PairIndex" = None  # the two-character targets
+    targets: "TargetIndex" = None  # where a text's classes spell a target
 
 
-class PairIndex:
-    """The two-character targets, looked up for every pair of neighbouring characters
-    of a text at once (numpy): a pair is a *hit* when its reading classes spell a
-    target word, it is not a word itself, one of its characters is the word's, and the
-    word's context-free estimate (``logp(word) − logp(a) − logp(b)``) reaches
-    ``min_estimate`` for at least one such word. The last two conditions are what
-    ``candidates`` checks of every hit anyway (exactly, per word); here they are a
-    bound over the words sharing the pair's kept character and the other one's class,
-    so nothing ``candidates`` would keep is left out, and only ~1 in 15 of the places
-    whose readings spell a target (most are the text's own words) reaches Python.
+#: bits of the Bloom filters of ``TargetIndex`` (2 MB and 0.5 MB; ~1.8% of the bits set)
+KEPT_BITS = 24
+QUAD_BITS = 22
 
-    Characters outside the BMP have no reading class (as in ``Model.class_table``)."""
 
-    def __init__(self, classes: dict, n_classes: int, logp: dict, unknown: float, groups: dict):
-        self.stride = n_classes + 1  # class index n_classes: "no class"
-        self.cls = np.full(0x10000, n_classes, dtype=np.intp)
+class TargetIndex:
+    """Where the reading classes of a text spell a target word: every position of the
+    text at once, in a few array operations (numpy), so that Python sees only the
+    places that can give a candidate. Each condition here is one that ``candidates``
+    requires of every hit anyway (it checks them exactly, word by word), so nothing it
+    would keep is left out:
+
+    * two characters: the pair is not a word (a bit per pair of word characters), one
+      character is the target's, and the best such target's context-free estimate
+      ``logp(word) − logp(a) − logp(b)`` reaches ``min_estimate`` (exact bounds in two
+      tables, by kept character and the other's class);
+    * three characters: the classes spell a target (a bit per class triple), and two
+      of the characters, with the third's exact reading, are a target's (a Bloom
+      filter; a three-character target allows one differing character of the same
+      reading);
+    * four characters: the classes spell a target (a Bloom filter over class quads).
+
+    Then Python checks that a three- or four-character place is not a word and takes
+    its targets. Of ~130k places per million characters whose classes spell a target
+    (nearly all the text's own words), ~40k reach Python, ~21k are hits. Characters
+    outside the BMP have no class."""
+
+    def __init__(self, classes: dict, n_classes: int, readings: dict, logp: dict, unknown: float, groups: dict):
+        self.words = logp  # the same dict as the model's (pickled once)
+        self.stride = s = n_classes + 1  # class n_classes: "no class"
+        self.cls = np.full(0x10000, n_classes, dtype=np.int64)
         for cp, ch in classes.items():
             if cp < 0x10000:
                 self.cls[cp] = ord(ch) - 0xE000
+        reading_ids: dict[str, int] = {}
+        self.reading = np.zeros(0x10000, dtype=np.int64)  # exact reading, 0: none
+        for cp, r in readings.items():
+            if cp < 0x10000:
+                self.reading[cp] = reading_ids.setdefault(r, len(reading_ids) + 1)
+        self.n_readings = len(reading_ids) + 1
         self.char_logp = np.full(0x10000, unknown)
         for w, lp in logp.items():
             if len(w) == 1 and ord(w) < 0x10000:
                 self.char_logp[ord(w)] = lp
-        #: class pair (``a * stride + b``) → (2, ((word, False), …)), as in the automaton
-        self.entries = {(ord(k[0]) - 0xE000) * self.stride + ord(k[1]) - 0xE000: v for k, v in groups.items()}
-        # every two-character word, as one bit per pair of the characters that form them
+        #: per length: class key (base ``stride``) → (length, ((word, False), …))
+        self.entries: dict[int, dict[int, tuple]] = {2: {}, 3: {}, 4: {}}
+        for key, value in groups.items():
+            self.entries[len(key)][self._class_key(key)] = value
+        targets = {n: [w for _n, ws in e.values() for w, _shape in ws] for n, e in self.entries.items()}
+        # two characters: every word, as one bit per pair of word characters
         words = [w for w in logp if len(w) == 2 and ord(max(w)) < 0x10000]
         self.word_char, self.word_stride = _dense({ch for w in words for ch in w})
-        bits = np.zeros(self.word_stride**2, dtype=bool)
-        bits[[self.word_char[ord(w[0])] * self.word_stride + self.word_char[ord(w[1])] for w in words]] = True
-        self.word_bits = np.packbits(bits, bitorder="little")
-        # best log-probability of a target aB by (a, class of B), and of Ab by (class of A, b)
-        targets = [w for _n, ws in groups.values() for w, _shape in ws]
-        self.target_char, rows = _dense({ch for w in targets for ch in w})
-        self.best_first = np.full((rows, self.stride), -np.inf)
-        self.best_second = np.full((self.stride, rows), -np.inf)
-        for w in targets:
+        self.word_bits = _bitset(self.word_stride**2, [self._pair(self.word_char, self.word_stride, w) for w in words])
+        # … and the best log-probability of a target aB by (a, class of B), of Ab by (class of A, b)
+        self.target_char, rows = _dense({ch for w in targets[2] for ch in w})
+        self.best_first = np.full((rows, s), -np.inf)
+        self.best_second = np.full((s, rows), -np.inf)
+        for w in targets[2]:
             a, b = ord(w[0]), ord(w[1])
             i, j = (self.target_char[a], self.cls[b]), (self.cls[a], self.target_char[b])
             self.best_first[i] = max(self.best_first[i], logp[w])
             self.best_second[j] = max(self.best_second[j], logp[w])
+        # three characters
+        self.class3 = _bitset(s**3, list(self.entries[3]))
+        self.char3, self.stride3 = _dense({ch for w in targets[3] for ch in w})
+        kept = []
+        for w in targets[3]:
+            (a, b, c), (ra, rb, rc) = self.char3[[ord(ch) for ch in w]], self.reading[[ord(ch) for ch in w]]
+            kept += [self._kept(a, b, rc, 0), self._kept(a, c, rb, 1), self._kept(b, c, ra, 2)]
+        self.kept3 = _bitset(1 << KEPT_BITS, _hash(np.array(kept, dtype=np.int64), KEPT_BITS))
+        # four characters
+        self.class4 = _bitset(1 << QUAD_BITS, _hash(np.array(list(self.entries[4]), dtype=np.int64), QUAD_BITS))
+
+    def _class_key(self, key: str) -> int:
+        k = 0
+        for ch in key:
+            k = k * self.stride + ord(ch) - 0xE000
+        return k
+
+    @staticmethod
+    def _pair(dense, stride: int, w: str) -> int:
+        return int(dense[ord(w[0])]) * stride + int(dense[ord(w[1])])
+
+    def _kept(self, x, y, reading, which):
+        """Bloom key of two kept characters (dense numbers), the other one's reading,
+        and which two they are (0: first two, 1: first and last, 2: last two)."""
+        return ((x * self.stride3 + y) * self.n_readings + reading) * 3 + which
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return sum(map(len, self.entries.values()))
 
-    def keys(self) -> list[str]:
-        """The class strings (as in the automaton)."""
-        return [chr(0xE000 + p // self.stride) + chr(0xE000 + p % self.stride) for p in self.entries]
+    def groups(self) -> dict[str, tuple]:
+        """Class string → (length, ((word, False), …)): what the index was built from."""
+        out = {}
+        for n, entries in self.entries.items():
+            for k, value in entries.items():
+                chars = []
+                for _ in range(n):
+                    k, c = divmod(k, self.stride)
+                    chars.append(chr(0xE000 + c))
+                out["".join(reversed(chars))] = value
+        return out
 
     def hits(self, text: str, min_estimate: float) -> list[tuple]:
-        """``(last, (2, ((word, False), …)))`` for each hit (see the class), in text order."""
-        if len(text) < 2:
+        """``(last, (length, ((word, False), …)))`` for each place that passes (see the
+        class): those of three and four characters, then those of two."""
+        n = len(text)
+        if n < 2:
             return []
         cp = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
-        cls, kept, lp = self.cls[cp], self.target_char[cp], self.char_logp[cp]
+        cls = self.cls[cp]
+        out = self._longer(text, cp, cls) if n >= 3 else []
+        out += self._pairs(text, cp, cls, min_estimate)
+        return out
+
+    def _longer(self, text: str, cp, cls) -> list[tuple]:
+        s, words = self.stride, self.words
+        triple = (cls[:-2] * s + cls[1:-1]) * s + cls[2:]
+        d, r = self.char3[cp], self.reading[cp]
+        x, y, z = d[:-2], d[1:-1], d[2:]
+        kept = np.concatenate((self._kept(x, y, r[2:], 0), self._kept(x, z, r[1:-1], 1), self._kept(y, z, r[:-2], 2)))
+        near = _test(self.kept3, _hash(kept, KEPT_BITS)).reshape(3, -1).any(axis=0)
+        at = np.flatnonzero(_test(self.class3, triple) & near)
+        e3 = self.entries[3]
+        out = [(i + 2, e3[k]) for i, k in zip(at.tolist(), triple[at].tolist()) if text[i : i + 3] not in words]
+        if len(triple) > 1:
+            quad = triple[:-1] * s + cls[3:]
+            at = np.flatnonzero(_test(self.class4, _hash(quad, QUAD_BITS)))
+            e4 = self.entries[4]
+            out += [(i + 3, v) for i, k in zip(at.tolist(), quad[at].tolist())
+                    if text[i : i + 4] not in words and (v := e4.get(k)) is not None]
+        return out
+
+    def _pairs(self, text: str, cp, cls, min_estimate: float) -> list[tuple]:
+        kept, lp = self.target_char[cp], self.char_logp[cp]
         best = np.maximum(self.best_first[kept[:-1], cls[1:]], self.best_second[cls[:-1], kept[1:]])
         if min_estimate == -math.inf:
             at = np.flatnonzero(best > min_estimate)
@@ -210,16 +284,32 @@ class PairIndex:
         if not at.size:
             return []
         w = self.word_char[cp]
-        pair = w[at] * self.word_stride + w[at + 1]
-        at = at[((self.word_bits[pair >> 3] >> (pair & 7)) & 1) == 0]
-        entries = self.entries
-        key = cls[at].astype(np.intp) * self.stride + cls[at + 1]
-        return [(i + 1, entries[p]) for i, p in zip(at.tolist(), key.tolist())]
+        at = at[_test(self.word_bits, w[at] * self.word_stride + w[at + 1]) == 0]
+        e2 = self.entries[2]
+        return [(i + 1, e2[k]) for i, k in zip(at.tolist(), (cls[at] * self.stride + cls[at + 1]).tolist())]
+
+
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _hash(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Multiplicative (Fibonacci) hashing of int64 keys to ``bits`` bits."""
+    return ((keys.view(np.uint64) * _FIBONACCI) >> np.uint64(64 - bits)).view(np.int64)
+
+
+def _bitset(size: int, positions) -> np.ndarray:
+    bits = np.zeros(size, dtype=bool)
+    bits[positions] = True
+    return np.packbits(bits, bitorder="little")
+
+
+def _test(bits: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    return (bits[positions >> 3] >> (positions & 7)) & 1
 
 
 def _dense(chars: set) -> tuple:
     """A table BMP code point → 1…n for ``chars`` (0 for the rest), and n + 1."""
-    table = np.zeros(0x10000, dtype=np.intp)
+    table = np.zeros(0x10000, dtype=np.int64)
     for i, ch in enumerate(sorted(chars), 1):
         table[ord(ch)] = i
     return table, len(chars) + 1
@@ -309,15 +399,6 @@ def build_model(
         if any(ord(c) < 0xE000 for c in key):  # a character without a reading class
             continue
         groups.setdefault(key, []).append(word)
-    automaton = ahocorasick.Automaton()
-    pairs: dict[str, tuple] = {}
-    for key, words in groups.items():
-        value = (len(key), tuple((w, False) for w in words))
-        if len(key) == 2:
-            pairs[key] = value
-        else:
-            automaton.add_word(key, value)
-    automaton.make_automaton()
     # shape-similar (形近) variants: one character of a word replaced by a similar one
     shapes = read_shape_table(shape_text)
     variants: dict[str, list[str]] = {}
@@ -335,11 +416,10 @@ def build_model(
         logp=logp,
         unknown=-log_total,
         classes=classes,
-        class_table=[classes.get(cp, "\0") for cp in range(0x10000)],
         surnames=frozenset(c for c, _ in surnames.most_common(SURNAMES)),
         name_chars={c: n / all_chars[c] for c, n in name_chars.items() if n / all_chars[c] >= 0.05},
-        automaton=automaton,
-        pairs=PairIndex(classes, len(class_ids), logp, -log_total, pairs),
+        targets=TargetIndex(classes, len(class_ids), readings, logp, -log_total,
+                            {k: (len(k), tuple((w, False) for w in ws)) for k, ws in groups.items()}),
         patterns=len(groups),
         variant_matcher=LiteralMatcher(variant_keys) if variant_keys else None,
         variant_entries=tuple((len(k), tuple((w, True) for w in variants[k])) for k in variant_keys),
@@ -461,19 +541,11 @@ def _in_word(m: Model, text: str, pos: int) -> bool:
 
 
 def _hits(m: Model, text: str, min_estimate: float = -math.inf) -> list[tuple]:
-    """``(last, (length, ((word, shape), …)))`` for every misspelling found: a string
-    whose reading classes spell a word but which is not a word itself (those of three
-    or four characters, then those of two, each in text order), then each
-    shape-similar variant of a word. Two-character strings are left out where no word
-    of theirs could be a candidate with an estimate of ``min_estimate`` (see
-    ``PairIndex``). List comprehensions: this is the hot loop."""
-    logp = m.logp
-    hits = [
-        (last, value)
-        for last, value in m.automaton.iter(text.translate(m.class_table))
-        if text[last + 1 - value[0] : last + 1] not in logp
-    ]
-    hits += m.pairs.hits(text, min_estimate)
+    """``(last, (length, ((word, shape), …)))`` for every place that may be a
+    misspelling: where the reading classes spell a word (``TargetIndex``; two-character
+    places whose words cannot reach an estimate of ``min_estimate`` are left out),
+    then where a shape-similar variant of a word stands."""
+    hits = m.targets.hits(text, min_estimate)
     if m.variant_matcher is not None:
         entries = m.variant_entries
         hits += [(end - 1, entries[k]) for k, _start, end in m.variant_matcher.find(text)]
