@@ -97,6 +97,15 @@ def test_select_and_ignore_by_code_prefix_and_category():
     assert {f.code for f in Scanner(packs=[PACK], ignore=["typo"]).scan("己经出售大麻", D)} == {"TST001"}
 
 
+def test_surrogate_code_points_read_as_replacement_characters(scanner):
+    # not characters (a JSON "\\udc80" escape): the UTF-8 matchers cannot take them
+    text = "精心布署\udc80\ud83d，工作己经完成"
+    for scan in (scanner.scan, scanner._scan_plain):
+        findings = scan(text, D)
+        assert [(f.code, f.start, f.end, f.text) for f in findings] == [("TYP001", 2, 4, "布署"), ("TYP001", 9, 11, "己经")]
+        assert_offsets(text.replace("\udc80", "\ufffd").replace("\ud83d", "\ufffd"), findings)
+
+
 def test_empty_text(s):
     assert s.scan("") == []
 

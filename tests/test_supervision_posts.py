@@ -56,6 +56,28 @@ def test_malformed_rows_reported_skipped_counted(tmp_path):
     ]
 
 
+def test_half_an_emoji_in_json_is_replaced_and_the_post_still_scanned(tmp_path):
+    # exporters that cut a title or text inside an emoji write half of its surrogate
+    # pair as an escape; json.loads gives a lone surrogate, which no UTF-8 matcher or
+    # output file takes
+    path = _jsonl(tmp_path / "p.jsonl", [
+        '{"id": "1", "title": "\\u901a\\u77e5\\ud83d", "text": "\\u7cbe\\u5fc3\\u5e03\\u7f72\\udc80"}',
+        '{"id": "2", "text": "emoji \\ud83d\\ude00 whole", "account": "a\\\\udc80"}',
+        json.dumps({"id": "3", "text": "精心布署"}, ensure_ascii=False),
+    ])
+    for jobs in (1, 2):
+        reader = PostReader([path])
+        results = list(scan_reader(Scanner(), reader, jobs=jobs, keep_text=True))
+        assert [(r.post.id, r.post.title, r.post.text, r.post.account) for r in results] == [
+            ("1", "通知\ufffd", "精心布署\ufffd", ""),
+            ("2", "", "emoji \U0001F600 whole", "a\\udc80"),  # a whole pair; an escaped backslash
+            ("3", "", "精心布署", ""),
+        ]
+        assert [[(f.finding.code, f.finding.start) for f in r.findings] for r in results] == [
+            [("TYP001", 2)], [], [("TYP001", 2)]]
+        assert reader.skipped_rows == 0
+
+
 def test_csv_chinese_headers_gbk(tmp_path):
     path = tmp_path / "p.csv"
     path.write_bytes("账号名称,标题,内容,发布日期\n清溪发布,通知,精心布署,2023/9/5\n清溪发布,空,,2023/9/6\n".encode("gbk"))

@@ -7,7 +7,23 @@ field actually produces. A file with NUL bytes (and no UTF-16 BOM) is binary.
 from __future__ import annotations
 
 import codecs
+import re
 from typing import Optional
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogates(text: str) -> bool:
+    """Whether ``text`` holds surrogate code points: not characters (half of an emoji
+    cut by an exporter, then written as a JSON ``\\ud83d`` escape), so it cannot be
+    encoded as UTF-8."""
+    return _LONE_SURROGATE.search(text) is not None
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """``text`` with each surrogate code point replaced by U+FFFD (�): the same
+    length, so offsets into it still hold."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 class DecodeError(ValueError):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence, Union
 
+from ..encoding import has_lone_surrogates, replace_lone_surrogates
 from ..models import CATEGORY_PRIORITY, SEVERITY_RANK, Category, Finding, Severity
 from ..rules.loader import (
     AllowPhrase,
@@ -247,7 +248,9 @@ class Scanner:
     # ---------------------------------------------------------------- scanning
     def scan(self, text: str, published: Optional[dt.date] = None) -> list[Finding]:
         """All findings in ``text``, sorted by position. ``published`` is the
-        publication date for date-aware rules (default: today)."""
+        publication date for date-aware rules (default: today). Surrogate code points
+        (not characters; e.g. from a JSON ``\\udc80`` escape) are read as U+FFFD,
+        which keeps the offsets."""
         return self._scan(text, published, True)
 
     def _scan_plain(self, text: str, published: Optional[dt.date] = None) -> list[Finding]:
@@ -257,6 +260,14 @@ class Scanner:
         return self._scan(text, published, False)
 
     def _scan(self, text: str, published: Optional[dt.date], fast: bool) -> list[Finding]:
+        try:
+            return self._scan_text(text, published, fast)
+        except UnicodeEncodeError:  # the matchers take UTF-8: checked only when it fails
+            if not has_lone_surrogates(text):
+                raise
+            return self._scan_text(replace_lone_surrogates(text), published, fast)
+
+    def _scan_text(self, text: str, published: Optional[dt.date], fast: bool) -> list[Finding]:
         if not text:
             return []
         if published is None:

@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from pydantic import BaseModel, ConfigDict
 
-from ..encoding import DecodeError, decode_bytes
+from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
 
 
 class Post(BaseModel):
@@ -469,7 +469,12 @@ def _jsonl_fields(line: str) -> dict:
     if not isinstance(obj, dict):
         raise RowError("not a JSON object")
     keys = tuple(obj)
-    return {field: obj[keys[i]] for i, field in _json_header_map(keys).items()}
+    fields = {field: obj[keys[i]] for i, field in _json_header_map(keys).items()}
+    if "\\u" in line:  # an escape may stand for a lone surrogate (half an emoji, cut by the exporter)
+        for field, value in fields.items():
+            if isinstance(value, str) and has_lone_surrogates(value):
+                fields[field] = replace_lone_surrogates(value)  # U+FFFD: the post is still scanned
+    return fields
 
 
 @functools.lru_cache(maxsize=256)
