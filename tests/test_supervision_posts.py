@@ -3,6 +3,7 @@ reported with file and row, skipped and counted; dates in the forms exports use.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 
@@ -76,6 +77,28 @@ def test_half_an_emoji_in_json_is_replaced_and_the_post_still_scanned(tmp_path):
         assert [[(f.finding.code, f.finding.start) for f in r.findings] for r in results] == [
             [("TYP001", 2)], [], [("TYP001", 2)]]
         assert reader.skipped_rows == 0
+
+
+def test_a_row_nested_too_deeply_is_one_bad_row(tmp_path):
+    # json.loads raises RecursionError, not a JSONDecodeError, on deep nesting
+    deep = '{"id": "2", "text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = _jsonl(tmp_path / "p.jsonl", ['{"id": "1", "text": "精心布署"}', deep, '{"id": "3", "text": "精心布署"}'])
+    for jobs in (1, 2):
+        reader = PostReader([path])
+        assert [r.post.id for r in scan_reader(Scanner(), reader, jobs=jobs)] == ["1", "3"]
+        assert [(p.row, p.reason) for p in reader.problems] == [(2, "bad JSON (nested too deeply)")]
+
+
+def test_a_csv_field_longer_than_the_csv_modules_default_limit(tmp_path):
+    # 131,072 characters by default: a long article with its markup ended its file
+    long_text = "精心布署。" + "这是一段很长的正文。" * 20_000
+    path = tmp_path / "p.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerows([["id", "text"], ["1", "正文一"], ["2", long_text], ["3", "正文三"]])
+    reader = PostReader([path])
+    assert [(p.id, len(p.text)) for p in reader] == [("1", 3), ("2", len(long_text)), ("3", 3)]
+    assert reader.skipped_rows == 0 and reader.unreadable_files == 0
 
 
 def test_csv_chinese_headers_gbk(tmp_path):

@@ -317,6 +317,8 @@ class PostReader:
             escape = _line_encoding(encoding) is not None
             stream = io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape" if escape else "strict", newline="")
             delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+            if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide: only ever raised
+                csv.field_size_limit(CSV_FIELD_LIMIT)
             rows = csv.reader(stream, delimiter=delimiter)
             row_no = 0
             try:
@@ -466,6 +468,8 @@ def _jsonl_fields(line: str) -> dict:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise RowError(f"bad JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise RowError("bad JSON (nested too deeply)") from None
     if not isinstance(obj, dict):
         raise RowError("not a JSON object")
     keys = tuple(obj)
@@ -485,6 +489,10 @@ def _json_header_map(keys: tuple) -> dict[int, str]:
 
 
 _ESCAPED = re.compile("[\udc80-\udcff]")
+#: longest CSV field read (characters). The csv module's default, 131,072, is shorter
+#: than some articles with their markup: such a row ended the reading of its file.
+#: An unclosed quote still ends it, once the field it opens reaches this.
+CSV_FIELD_LIMIT = 1 << 24
 
 
 def _line_encoding(encoding: str) -> Optional[str]:
