@@ -101,6 +101,31 @@ def test_a_csv_field_longer_than_the_csv_modules_default_limit(tmp_path):
     assert reader.skipped_rows == 0 and reader.unreadable_files == 0
 
 
+def test_an_unclosed_quote_in_a_csv_is_reported_not_read_into_one_field(tmp_path):
+    # the csv module reads the rest of the file into the open field, silently
+    path = tmp_path / "p.csv"
+    path.write_text('id,text\n1,正文一\n2,"没有结束的引号\n3,正文三\n4,正文四\n', encoding="utf-8")
+    reader = PostReader([path])
+    assert [p.id for p in reader] == ["1"]
+    assert reader.unreadable_files == 1
+    assert [str(p) for p in reader.problems] == [
+        f"{path}: a quote (\") opened in row 3 (line 3) is never closed: lines 3–5 cannot be read as rows; "
+        "rest of file skipped"]
+
+
+@pytest.mark.parametrize("last", ["4,最后一行", '4,"最后\n一行"', '4,他说"好'])
+def test_quotes_that_csv_exports_use_are_read(tmp_path, last):
+    # a quoted field over lines, doubled quotes, a stray quote in an unquoted field,
+    # a last line without a line end: none of them is an unclosed quote
+    path = tmp_path / "p.csv"
+    path.write_text(f'id,text\n1,"正文一\n第二行"\n2,"他说""好"""\n3,他说"好"\n{last}', encoding="utf-8")
+    reader = PostReader([path])
+    assert [(p.id, p.text) for p in reader] == [
+        ("1", "正文一\n第二行"), ("2", '他说"好"'), ("3", '他说"好"'),
+        ("4", {"4,最后一行": "最后一行", '4,"最后\n一行"': "最后\n一行", '4,他说"好': '他说"好'}[last])]
+    assert reader.problems == []
+
+
 def test_csv_chinese_headers_gbk(tmp_path):
     path = tmp_path / "p.csv"
     path.write_bytes("账号名称,标题,内容,发布日期\n清溪发布,通知,精心布署,2023/9/5\n清溪发布,空,,2023/9/6\n".encode("gbk"))

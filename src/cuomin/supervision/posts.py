@@ -319,11 +319,18 @@ class PostReader:
             delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
             if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide: only ever raised
                 csv.field_size_limit(CSV_FIELD_LIMIT)
-            rows = csv.reader(stream, delimiter=delimiter)
-            row_no = 0
+            lines = _CountedLines(stream)
+            rows = csv.reader(lines, delimiter=delimiter)
+            row_no = last_line = 0
             try:
                 columns = None
                 for row_no, row in enumerate(rows, 1):
+                    first_line, last_line = last_line + 1, rows.line_num
+                    if lines.ended and lines.quotes % 2 and last_line > first_line:
+                        # a quote opened and never closed: the csv module reads the rest
+                        # of the file into one field and says nothing
+                        raise _FileError(f"a quote (\") opened in row {row_no} (line {first_line}) is never closed: "
+                                         f"lines {first_line}–{last_line} cannot be read as rows; rest of file skipped")
                     if columns is None:
                         if not any(c.strip() for c in row):
                             continue
@@ -486,6 +493,22 @@ def _json_header_map(keys: tuple) -> dict[int, str]:
     """:func:`header_map` for a row's keys: rows of one file share them, so it is
     worked out once (it was ~5% of a batch scan's time)."""
     return header_map(keys)
+
+
+class _CountedLines:
+    """A text stream's lines, counting the quote characters in them and noting when the
+    stream is exhausted (what tells an unclosed quote from a last line without \\n)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.quotes = 0
+        self.ended = False
+
+    def __iter__(self):
+        for line in self._stream:
+            self.quotes += line.count('"')
+            yield line
+        self.ended = True
 
 
 _ESCAPED = re.compile("[\udc80-\udcff]")
