@@ -84,9 +84,10 @@ def _rows(tmp_path, n: int):
     return path
 
 
-def _rows_scanned_here(monkeypatch, worker_delay: float = 0.0) -> list[int]:
+def _rows_scanned_here(monkeypatch, worker_delay: float = 0.0, parent_delay: float = 0.0) -> list[int]:
     """The rows this process scans (filled during the scan); workers sleep
-    ``worker_delay`` seconds per row."""
+    ``worker_delay`` seconds per row (forked workers: they inherit the patch), this
+    process ``parent_delay``."""
     from cuomin.supervision import batch
 
     parent, done_here = os.getpid(), []
@@ -95,6 +96,8 @@ def _rows_scanned_here(monkeypatch, worker_delay: float = 0.0) -> list[int]:
     def counting(self, raw):
         if os.getpid() == parent:
             done_here.append(raw.row)
+            if parent_delay:
+                time.sleep(parent_delay)
         elif worker_delay:
             time.sleep(worker_delay)
         return real(self, raw)
@@ -121,6 +124,20 @@ def test_this_process_takes_blocks_queued_for_a_slow_worker(tmp_path, scanner, m
     results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 10)]), jobs=2, block_bytes=1))
     assert [r.post.id for r in results] == [str(i) for i in range(10)]
     assert 10 - len(done_here) <= 2  # the block the worker held (perhaps one more), not all four
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.slow
+def test_jobs_with_spawned_workers(tmp_path, scanner, monkeypatch):
+    # macOS and Windows start workers by spawning a fresh interpreter: the job (the
+    # Scanner) is pickled to it, and it reads its byte ranges of the file itself
+    get_context = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: get_context(method or "spawn"))
+    done_here = _rows_scanned_here(monkeypatch, parent_delay=0.005)  # the spawned worker runs unpatched
+    results = list(scan_reader(scanner, PostReader([_rows(tmp_path, 400)]), jobs=2, block_bytes=200))
+    assert [r.post.id for r in results] == [str(i) for i in range(400)]
+    assert all([pf.finding.text for pf in r.findings] == ["己经"] for r in results)
+    assert 0 < len(done_here) < 400  # the worker took some (it starts in ~0.3 s; this process needs 2 s alone)
     assert not multiprocessing.active_children()
 
 
