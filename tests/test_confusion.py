@@ -379,11 +379,21 @@ def test_target_index_lets_few_places_through():
     assert len(m.targets.hits(text, 4.0)) < len(_plain_places(m, text)) / 3
 
 
+def _plain_shapes(m, text):
+    return [(i + n - 1, m.shapes.entries[text[i : i + n]]) for n in (2, 3, 4) for i in range(len(text) - n + 1)
+            if text[i : i + n] in m.shapes.entries]
+
+
 def _plain_hits(m, text, min_estimate=-math.inf):
-    hits = _plain_places(m, text)
-    if m.variant_matcher is not None:
-        hits += [(end - 1, m.variant_entries[k]) for k, _start, end in m.variant_matcher.find(text)]
-    return hits
+    return _plain_places(m, text) + _plain_shapes(m, text)
+
+
+def test_shape_index_equals_the_plain_search():
+    m = confusion.model()
+    texts = _INDEX_TEXTS + ["加强城市菅理，推进国家冶理体系建设", "𠀀𠀁加强城市菅理"]
+    for text in texts:
+        assert sorted(map(repr, m.shapes.hits(text))) == sorted(map(repr, _plain_shapes(m, text))), text
+    assert [(last, [w for w, _ in v[1]]) for last, v in m.shapes.hits("加强城市菅理")] == [(5, ["管理"])]
 
 
 def test_candidates_from_the_index_equal_those_of_the_plain_search(monkeypatch):
@@ -401,9 +411,13 @@ def test_target_index_on_news(monkeypatch):
     bound = confusion.GAIN_FLOOR - confusion.ESTIMATE_MARGIN
     lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()][:1500]
     needed = 0
+    shapes = 0
     for line in lines:
         needed += len(_check_index(m, line, bound)[1])
-    assert needed > 1000
+        got = m.shapes.hits(line)
+        assert sorted(map(repr, got)) == sorted(map(repr, _plain_shapes(m, line))), line
+        shapes += len(got)
+    assert needed > 1000 and shapes > 1000
     fast = [sorted(confusion.candidates(line)) for line in lines[:400]]
     monkeypatch.setattr(confusion, "_hits", _plain_hits)
     assert [sorted(confusion.candidates(line)) for line in lines[:400]] == fast

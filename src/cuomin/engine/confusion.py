@@ -11,9 +11,9 @@ Words that no list contains are found in three steps:
    text at once (``TargetIndex``: tables and Bloom filters over numpy arrays). A place
    whose characters differ from the word — in one character (two in a four-character
    word) — and are not themselves a word is a candidate: 总休 → 总体, 水务总局 → 税务总局.
-   An Aho-Corasick automaton (ahocorasick_rs) finds the words with one character
-   replaced by a shape-similar one (形近字, ``wordlists/confusion_shape.tsv``): 菅理 →
-   管理, 冶理 → 治理. A fuzzy reading is accepted for one character of a two- or
+   The words with one character replaced by a shape-similar one (形近字,
+   ``wordlists/confusion_shape.tsv``) are found likewise (``ShapeIndex``): 菅理 → 管理,
+   冶理 → 治理. A fuzzy reading is accepted for one character of a two- or
    four-character word only (elsewhere it brought more false alarms than finds).
 2. **Verification.** The best segmentation log-probability (jieba's unigram model over
    a window of ±``WINDOW`` characters, computed here without importing jieba) of the
@@ -29,8 +29,8 @@ Words that no list contains are found in three steps:
    threshold unless the rule sets one); overlapping candidates keep the higher score;
    ``confidence`` is the logistic of the score.
 
-The data (log-probabilities, the reading classes, name statistics, the index and the
-shape automaton) is built from jieba's installed ``dict.txt``,
+The data (log-probabilities, the reading classes, name statistics and the two
+indexes) is built from jieba's installed ``dict.txt``,
 ``wordlists/confusion_pinyin.tsv`` and ``wordlists/confusion_shape.tsv`` (generated
 with pypinyin and char-similar's data by ``scripts/build_confusion.py``; neither is
 needed at run time) and the user dictionary on first use, then pickled in the cache
@@ -55,10 +55,9 @@ from typing import Iterator
 import numpy as np
 
 from .cachedir import atomic_write, data_cache_dir
-from .matcher import LiteralMatcher
 from .segdict import jieba_dict_path
 
-FORMAT = 13
+FORMAT = 14
 KEEP_ENTRIES = 4  # cached models kept (one per frequency setting in use)
 WINDOW = 3  # characters each side of a candidate that the segmentation sees
 MAX_WORD = 6  # longest dictionary word the window segmentation tries
@@ -128,13 +127,11 @@ class Model:
     surnames: frozenset
     name_chars: dict  # char → share of its dictionary occurrences inside person names
     patterns: int  # class strings (targets of 2–4 characters grouped by their classes)
-    #: the shape-variant strings (a LiteralMatcher: ahocorasick_rs, rebuilt when loaded)
-    variant_matcher: object = None
-    variant_entries: tuple = ()  # per variant key: (length, ((word, True), …))
+    shapes: "ShapeIndex" = None  # the shape-similar variants of the targets
 
     @property
     def variant_patterns(self) -> int:
-        return len(self.variant_entries)
+        return len(self.shapes)
     readings: dict = None  # ord(char) → its exact (not fuzzy) reading
     tags: dict = None  # target word → jieba part-of-speech tag ("" for user words)
     gov: frozenset = frozenset()  # the user dictionary's words
@@ -292,6 +289,66 @@ class TargetIndex:
         return [(i + 1, e2[k]) for i, k in zip(at.tolist(), (cls[at] * self.stride + cls[at + 1]).tolist())]
 
 
+class ShapeIndex:
+    """Where a shape-similar variant of a target stands (菅理 for 管理): the variants are
+    strings of 2–4 characters, tested at every position of a text at once — a bit per
+    pair of variant characters (exact) for two characters, a Bloom filter over the
+    characters' code points for three and four (~0.2% of the bits set), then a
+    dictionary look-up in Python for what passes. The same places as an Aho-Corasick
+    automaton over the variants (which took 0.15 s to rebuild on every load of the
+    model, and ran no faster). Variants outside the BMP are not kept (there are none)."""
+
+    def __init__(self, variants: dict[str, tuple]):
+        self.entries = {k: v for k, v in variants.items() if ord(max(k)) < 0x10000}
+        pairs = [k for k in self.entries if len(k) == 2]
+        self.char, self.stride = _dense({ch for k in pairs for ch in k})
+        self.pairs = _bitset(self.stride**2, [int(self.char[ord(k[0])]) * self.stride + int(self.char[ord(k[1])])
+                                              for k in pairs])
+        self.bits = SHAPE_BITS
+        self.longer = {n: _bitset(1 << SHAPE_BITS, _hash(_code_keys([k for k in self.entries if len(k) == n]),
+                                                          SHAPE_BITS))
+                       for n in (3, 4)}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def hits(self, text: str) -> list[tuple]:
+        """``(last, (length, ((word, True), …)))`` for each variant in ``text``."""
+        n = len(text)
+        if n < 2 or not self.entries:
+            return []
+        cp = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
+        entries = self.entries
+        d = self.char[cp]
+        at = np.flatnonzero(_test(self.pairs, d[:-1] * self.stride + d[1:]))
+        out = [(i + 1, entries[text[i : i + 2]]) for i in at.tolist()]
+        wide = cp.astype(np.uint64)
+        key = (wide[:-1] << _SHIFT16) | wide[1:]  # two characters' code points
+        for length in (3, 4):
+            if n < length:
+                break
+            key = (key[:-1] << _SHIFT16) | wide[length - 1 :]
+            at = np.flatnonzero(_test(self.longer[length], _hash(key.view(np.int64), self.bits)))
+            out += [(i + length - 1, v) for i in at.tolist() if (v := entries.get(text[i : i + length])) is not None]
+        return out
+
+
+#: bits of ``ShapeIndex``'s Bloom filters (4 MB each)
+SHAPE_BITS = 25
+_SHIFT16 = np.uint64(16)
+
+
+def _code_keys(strings: list[str]) -> np.ndarray:
+    """Each string's BMP code points, 16 bits apiece, as one 64-bit key."""
+    keys = []
+    for string in strings:
+        k = 0
+        for ch in string:
+            k = (k << 16) | ord(ch)
+        keys.append(k)
+    return np.array(keys, dtype=np.uint64).view(np.int64)
+
+
 _FIBONACCI = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -414,7 +471,6 @@ def build_model(
                     variant = word[:k] + other + word[k + 1 :]
                     if variant not in freq:
                         variants.setdefault(variant, []).append(word)
-    variant_keys = list(variants)
     return Model(
         logp=logp,
         unknown=-log_total,
@@ -424,8 +480,7 @@ def build_model(
         targets=TargetIndex(classes, len(class_ids), readings, logp, -log_total,
                             {k: (len(k), tuple((w, False) for w in ws)) for k, ws in groups.items()}),
         patterns=len(groups),
-        variant_matcher=LiteralMatcher(variant_keys) if variant_keys else None,
-        variant_entries=tuple((len(k), tuple((w, True) for w in variants[k])) for k in variant_keys),
+        shapes=ShapeIndex({k: (len(k), tuple((w, True) for w in ws)) for k, ws in variants.items()}),
         readings=readings,
         tags={w: tags.get(w, "") for ws in groups.values() for w in ws},
         gov=frozenset(user),
@@ -547,12 +602,8 @@ def _hits(m: Model, text: str, min_estimate: float = -math.inf) -> list[tuple]:
     """``(last, (length, ((word, shape), …)))`` for every place that may be a
     misspelling: where the reading classes spell a word (``TargetIndex``; two-character
     places whose words cannot reach an estimate of ``min_estimate`` are left out),
-    then where a shape-similar variant of a word stands."""
-    hits = m.targets.hits(text, min_estimate)
-    if m.variant_matcher is not None:
-        entries = m.variant_entries
-        hits += [(end - 1, entries[k]) for k, _start, end in m.variant_matcher.find(text)]
-    return hits
+    then where a shape-similar variant of a word stands (``ShapeIndex``)."""
+    return m.targets.hits(text, min_estimate) + m.shapes.hits(text)
 
 
 # ------------------------------------------------------------------ features
