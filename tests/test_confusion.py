@@ -388,6 +388,16 @@ def _plain_hits(m, text, min_estimate=-math.inf):
     return _plain_places(m, text) + _plain_shapes(m, text)
 
 
+def test_a_long_text_is_indexed_in_pieces(monkeypatch):
+    m = confusion.model()
+    text = "".join(_INDEX_TEXTS[:4]) * 3 + "加强城市菅理，推进国家冶理体系建设"
+    whole = confusion._hits(m, text, 4.0)
+    for chunk in (7, 16, 50):  # places across every boundary between pieces
+        monkeypatch.setattr(confusion, "INDEX_CHUNK", chunk)
+        assert sorted(map(repr, confusion._hits(m, text, 4.0))) == sorted(map(repr, whole)), chunk
+    assert len(whole) > 30
+
+
 def test_shape_index_equals_the_plain_search():
     m = confusion.model()
     texts = _INDEX_TEXTS + ["加强城市菅理，推进国家冶理体系建设", "𠀀𠀁加强城市菅理"]

@@ -598,12 +598,26 @@ def _in_word(m: Model, text: str, pos: int) -> bool:
     return False
 
 
+#: characters of a text the indexes take at a time: their arrays cost ~100 bytes a
+#: character, so a document of millions of characters is taken in pieces
+INDEX_CHUNK = 1 << 16
+
+
 def _hits(m: Model, text: str, min_estimate: float = -math.inf) -> list[tuple]:
     """``(last, (length, ((word, shape), …)))`` for every place that may be a
     misspelling: where the reading classes spell a word (``TargetIndex``; two-character
     places whose words cannot reach an estimate of ``min_estimate`` are left out),
-    then where a shape-similar variant of a word stands (``ShapeIndex``)."""
-    return m.targets.hits(text, min_estimate) + m.shapes.hits(text)
+    then where a shape-similar variant of a word stands (``ShapeIndex``) — per piece
+    of ``INDEX_CHUNK`` characters in a long text (a place belongs to the piece it
+    starts in)."""
+    if len(text) <= INDEX_CHUNK:
+        return m.targets.hits(text, min_estimate) + m.shapes.hits(text)
+    out = []
+    for a in range(0, len(text), INDEX_CHUNK):
+        piece = text[a : a + INDEX_CHUNK + MAX_LEN - 1]
+        out += [(a + last, value) for last, value in m.targets.hits(piece, min_estimate) + m.shapes.hits(piece)
+                if last - value[0] + 1 < INDEX_CHUNK]
+    return out
 
 
 # ------------------------------------------------------------------ features
