@@ -10,6 +10,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -139,6 +140,30 @@ def test_jobs_with_spawned_workers(tmp_path, scanner, monkeypatch):
     assert all([pf.finding.text for pf in r.findings] == ["己经"] for r in results)
     assert 0 < len(done_here) < 400  # the worker took some (it starts in ~0.3 s; this process needs 2 s alone)
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.slow
+def test_a_script_without_the_main_guard_does_not_hang_under_spawn(tmp_path):
+    # a spawned worker re-imports the script, which starts the scan again and fails;
+    # with the job sent through the launcher's pipe this process blocked for good
+    # writing it (the pipe's read end stays open here until the write ends)
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import multiprocessing, sys\n"
+        "from cuomin import Scanner\n"
+        "from cuomin.supervision.batch import scan_reader\n"
+        "from cuomin.supervision.posts import PostReader\n"
+        "multiprocessing.set_start_method('spawn', force=True)\n"
+        "print(len(list(scan_reader(Scanner(), PostReader([sys.argv[1]]), jobs=2, block_bytes=2000))))\n",
+        encoding="utf-8",
+    )
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    out = subprocess.run([sys.executable, str(script), str(_rows(tmp_path, 600))], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path, env={**os.environ, "TMPDIR": str(temp)})
+    assert out.stdout.split() == ["600"]  # this process scanned what the workers could not
+    assert "bootstrapping phase" in out.stderr  # and the workers said why they ended
+    assert list(temp.iterdir()) == []  # the job's file is gone
 
 
 def _fail_in_worker(parent: int, how: str):

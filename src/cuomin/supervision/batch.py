@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import queue
+import tempfile
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -207,15 +209,22 @@ def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
     ctx = multiprocessing.get_context()
     tasks = ctx.Queue()
     done = ctx.Queue()
-    procs = [ctx.Process(target=_worker_loop, args=(job, tasks, done), daemon=True) for _ in range(workers)]
-    for proc in procs:
-        proc.start()
+    shipped = None
+    if ctx.get_start_method() != "fork":
+        # A spawned worker is handed the job (the Scanner: megabytes) in a file, not
+        # through the pipe that starts it: CPython's launcher holds that pipe's read end
+        # until everything is written, so a worker that dies while starting (a script
+        # without the ``__main__`` guard) would block this process for good.
+        shipped = _JobFile.write(job)
+    procs = [ctx.Process(target=_worker_loop, args=(shipped or job, tasks, done), daemon=True) for _ in range(workers)]
     next_out = sent = received = 0
     read = 1  # chunks taken from ``items``
     exhausted = False
     limit = IN_FLIGHT_PER_PROCESS * (workers + 1)
     finished = False
     try:
+        for proc in procs:
+            proc.start()
         while True:
             while not exhausted and sent - received < WORKER_BACKLOG * workers and read - next_out < limit:
                 nxt = next(chunks, None)
@@ -263,6 +272,8 @@ def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
         tasks.cancel_join_thread()
         tasks.close()
         done.close()
+        if shipped is not None:
+            shipped.remove()
 
 
 def _take(tasks):
@@ -294,7 +305,33 @@ def _drain(done, ready: dict, *, block: bool, procs) -> int:
         got += 1
 
 
+@dataclass(frozen=True)
+class _JobFile:
+    """A job pickled to a temporary file, for spawned workers to load."""
+
+    path: str
+
+    @classmethod
+    def write(cls, job) -> "_JobFile":
+        fd, path = tempfile.mkstemp(prefix="cuomin-job-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(job, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(path)
+
+    def load(self):
+        with open(self.path, "rb") as fh:
+            return pickle.load(fh)
+
+    def remove(self) -> None:
+        try:
+            os.unlink(self.path)
+        except OSError:  # pragma: no cover - already gone, or still open on Windows
+            pass
+
+
 def _worker_loop(job, tasks, done) -> None:
+    if isinstance(job, _JobFile):
+        job = job.load()
     while True:
         item = tasks.get()
         if item is None:
