@@ -244,13 +244,15 @@ class TargetIndex:
                 out["".join(reversed(chars))] = value
         return out
 
-    def hits(self, text: str, min_estimate: float) -> list[tuple]:
+    def hits(self, text: str, min_estimate: float, cp: np.ndarray | None = None) -> list[tuple]:
         """``(last, (length, ((word, False), …)))`` for each place that passes (see the
-        class): those of three and four characters, then those of two."""
+        class): those of three and four characters, then those of two. ``cp``: the
+        text's ``code_points`` when the caller has them."""
         n = len(text)
         if n < 2:
             return []
-        cp = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
+        if cp is None:
+            cp = code_points(text)
         cls = self.cls[cp]
         out = self._longer(text, cp, cls) if n >= 3 else []
         out += self._pairs(text, cp, cls, min_estimate)
@@ -312,12 +314,14 @@ class ShapeIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def hits(self, text: str) -> list[tuple]:
-        """``(last, (length, ((word, True), …)))`` for each variant in ``text``."""
+    def hits(self, text: str, cp: np.ndarray | None = None) -> list[tuple]:
+        """``(last, (length, ((word, True), …)))`` for each variant in ``text`` (``cp``:
+        its ``code_points`` when the caller has them)."""
         n = len(text)
         if n < 2 or not self.entries:
             return []
-        cp = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
+        if cp is None:
+            cp = code_points(text)
         entries = self.entries
         d = self.char[cp]
         at = np.flatnonzero(_test(self.pairs, d[:-1] * self.stride + d[1:]))
@@ -331,6 +335,12 @@ class ShapeIndex:
             at = np.flatnonzero(_test(self.longer[length], _hash(key.view(np.int64), self.bits)))
             out += [(i + length - 1, v) for i in at.tolist() if (v := entries.get(text[i : i + length])) is not None]
         return out
+
+
+def code_points(text: str) -> np.ndarray:
+    """The text's code points, one per character (a lone surrogate too), those outside
+    the BMP as U+FFFF: what the indexes' tables are looked up with."""
+    return np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
 
 
 #: bits of ``ShapeIndex``'s Bloom filters (4 MB each)
@@ -611,13 +621,18 @@ def _hits(m: Model, text: str, min_estimate: float = -math.inf) -> list[tuple]:
     of ``INDEX_CHUNK`` characters in a long text (a place belongs to the piece it
     starts in)."""
     if len(text) <= INDEX_CHUNK:
-        return m.targets.hits(text, min_estimate) + m.shapes.hits(text)
+        return _piece_hits(m, text, min_estimate)
     out = []
     for a in range(0, len(text), INDEX_CHUNK):
         piece = text[a : a + INDEX_CHUNK + MAX_LEN - 1]
-        out += [(a + last, value) for last, value in m.targets.hits(piece, min_estimate) + m.shapes.hits(piece)
+        out += [(a + last, value) for last, value in _piece_hits(m, piece, min_estimate)
                 if last - value[0] + 1 < INDEX_CHUNK]
     return out
+
+
+def _piece_hits(m: Model, text: str, min_estimate: float) -> list[tuple]:
+    cp = code_points(text)  # both indexes look up the same code points
+    return m.targets.hits(text, min_estimate, cp) + m.shapes.hits(text, cp)
 
 
 # ------------------------------------------------------------------ features
