@@ -1,6 +1,8 @@
 """The matching engine: normalization, offsets, verification, overlaps, API contract."""
 
+import dataclasses
 import datetime as dt
+import json
 import pickle
 import subprocess
 import sys
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cuomin import AllowPhrase, Finding, PackError, Scanner, parse_pack
+from cuomin import AllowPhrase, Category, Finding, PackError, Scanner, Severity, parse_pack
 from cuomin.engine.normalize import normalize
 
 from .conftest import assert_offsets
@@ -110,11 +112,42 @@ def test_empty_text(s):
     assert s.scan("") == []
 
 
-def test_finding_is_a_pydantic_model(s):
+def test_finding_round_trips_through_dict_and_pickle(s):
     (f,) = s.scan("己经", D)
     assert isinstance(f, Finding)
-    assert Finding.model_validate(f.to_dict()) == f
-    assert f.to_dict()["category"] == "typo"
+    d = f.to_dict()
+    assert d == {"code": "TST002", "category": "typo", "severity": "warning", "start": 0, "end": 2, "line": 1,
+                 "column": 1, "text": "己经", "suggestions": ["已经"], "message": f.message, "source": f.source,
+                 "confidence": 1.0, "tier": "confirmed"}
+    assert json.loads(json.dumps(d, ensure_ascii=False)) == d
+    back = Finding.from_dict(d)
+    assert back == f and back.category is Category.typo and back.severity is Severity.warning
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        again = pickle.loads(pickle.dumps(f, protocol=protocol))
+        assert again == f and type(again) is Finding and again.category is Category.typo
+    d["suggestions"].append("x")  # a copy: the finding is not changed through its dict
+    assert f.suggestions == ["已经"]
+
+
+def test_finding_is_frozen_and_checked(s):
+    (f,) = s.scan("己经", D)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.start = 3
+    moved = f.replace(line=4, column=7)
+    assert (moved.line, moved.column, moved.code, f.line) == (4, 7, "TST002", 1)
+    base = f.to_dict()
+    for bad, what in [({"start": 3}, "bad span 3–2"), ({"start": -1}, "bad span -1–2"), ({"line": 0}, "count from 1"),
+                      ({"column": 0}, "count from 1"), ({"confidence": 1.5}, "not in 0–1")]:
+        with pytest.raises(ValueError, match=what):
+            Finding(**{**base, **bad})
+    with pytest.raises(ValueError, match="'typos' is not a valid Category"):
+        Finding(**{**base, "category": "typos"})
+    with pytest.raises(ValueError, match="bad span"):
+        f.replace(end=-1)
+    with pytest.raises(TypeError):  # keywords only, as before
+        Finding(*base.values())
+    with pytest.raises(TypeError, match="message"):
+        Finding(**{k: v for k, v in base.items() if k != "message"})
 
 
 def test_scanner_is_picklable_and_reusable(s):

@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import pickle
 
 import pytest
 
 from cuomin import Scanner
 from cuomin.supervision.batch import scan_reader
-from cuomin.supervision.posts import LineBlock, PostReader, RowError, parse_date
+from cuomin.supervision.posts import LineBlock, Post, PostReader, RowError, parse_date
 
 
 def _jsonl(path, lines):
@@ -298,3 +299,21 @@ def test_parse_date(value, expected):
 def test_parse_date_rejects(value):
     with pytest.raises(RowError):
         parse_date(value)
+
+
+def test_post_is_a_frozen_record_that_reads_dates():
+    p = Post(id="7", account="清溪发布", text="正文", published_at="2023年9月28日 10:30", row=3)
+    assert p.published_at == dt.date(2023, 9, 28)
+    assert Post(id="7", published_at=dt.datetime(2023, 9, 28, 10, 30)).published_at == dt.date(2023, 9, 28)
+    assert Post(id="7").published_at is None
+    with pytest.raises(RowError, match="not a date"):
+        Post(id="7", published_at="昨天")
+    with pytest.raises(AttributeError):
+        p.text = "改"
+    blank = p.replace(text="")
+    assert (blank.text, blank.account, blank.row, p.text) == ("", "清溪发布", 3, "正文")
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        again = pickle.loads(pickle.dumps(p, protocol=protocol))
+        assert again == p and type(again) is Post
+    with pytest.raises(TypeError):
+        Post("7")  # keywords only

@@ -63,7 +63,7 @@ def check_document(scanner: Scanner, doc: Document, published: Optional[dt.date]
 
 def _relocate(doc: Document, f: Finding) -> Finding:
     r = doc.region(f.start, f.end)
-    return f.model_copy(update={"line": r.start_line, "column": r.start_column})
+    return f.replace(line=r.start_line, column=r.start_column)
 
 
 def read_input(item: str, encoding: Optional[str] = None, stdin_name: str = "<stdin>") -> Document:

@@ -1,10 +1,16 @@
-"""Pydantic models shared by every layer: categories, severities and findings."""
+"""The types shared by every layer: categories, severities and findings.
+
+They are plain frozen dataclasses, not pydantic models: a finding is made for every
+problem in every post, shipped between processes in a batch scan and imported by every
+CLI call, and pydantic's import alone was half of a call's start-up. Construction
+still checks what matters (enum values, offsets); see :class:`Finding`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields, replace
 from enum import Enum
-
-from pydantic import BaseModel, ConfigDict, Field
+from functools import cache
 
 
 class Category(str, Enum):
@@ -64,30 +70,80 @@ class Severity(str, Enum):
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
-class Finding(BaseModel):
+class Record:
+    """Base of the frozen record types (:class:`Finding`, ``Post``): a copy with
+    changes, and pickling as a bare tuple of values — a batch scan ships every post
+    and finding from its worker processes, and this unpickles about twice as fast as
+    the dataclass default (values come from a checked object, so they are not
+    checked again)."""
+
+    __slots__ = ()
+
+    def replace(self, **changes):
+        """A copy with ``changes`` applied (and checked)."""
+        return replace(self, **changes)
+
+    def __reduce__(self):
+        return (_restore, (type(self), tuple(getattr(self, name) for name in field_names(type(self)))))
+
+
+@cache
+def field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _restore(cls, values: tuple):
+    obj = object.__new__(cls)
+    for name, value in zip(field_names(cls), values):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding(Record):
     """One problem in a text.
 
     ``start``/``end`` are 0-based offsets into the original ``str`` (end exclusive), so
     ``original[start:end] == text`` always holds. ``line``/``column`` are 1-based and
-    count characters, not bytes.
+    count characters, not bytes. Built with keywords; ``category`` and ``severity``
+    accept their string values; impossible offsets raise :class:`ValueError`.
     """
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     code: str
     category: Category
     severity: Severity
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    line: int = Field(ge=1)
-    column: int = Field(ge=1)
+    start: int
+    end: int
+    line: int
+    column: int
     text: str
-    suggestions: list[str] = Field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
     message: str
     source: str = ""
-    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    confidence: float = 1.0
     tier: str = "confirmed"
+
+    def __post_init__(self) -> None:
+        if type(self.category) is not Category:
+            object.__setattr__(self, "category", Category(self.category))
+        if type(self.severity) is not Severity:
+            object.__setattr__(self, "severity", Severity(self.severity))
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"finding {self.code}: bad span {self.start}–{self.end}")
+        if self.line < 1 or self.column < 1:
+            raise ValueError(f"finding {self.code}: line and column count from 1 (got {self.line}:{self.column})")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"finding {self.code}: confidence {self.confidence} is not in 0–1")
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict (enums as their string values)."""
-        return self.model_dump(mode="json")
+        d = {name: getattr(self, name) for name in field_names(Finding)}
+        d["category"] = self.category.value
+        d["severity"] = self.severity.value
+        d["suggestions"] = list(self.suggestions)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Finding":
+        """The inverse of :meth:`to_dict` (unknown keys are an error)."""
+        return cls(**data)

@@ -491,7 +491,7 @@ def _to_findings(text: str, candidates: list[_Candidate]) -> list[Finding]:
         line = bisect_right(newlines, c.start - 1)
         line_start = newlines[line - 1] + 1 if line else 0
         out.append(
-            Finding.model_construct(
+            Finding(
                 code=c.code,
                 category=Category(c.category),
                 severity=Severity(c.severity),

@@ -13,8 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
-from pydantic import ValidationError
-
 from ..encoding import decode_bytes
 
 if TYPE_CHECKING:
@@ -91,9 +89,13 @@ def parse_pack(text: str, path: str = "<string>") -> "Pack":
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{path}: not valid TOML: {exc}") from exc
-    try:
-        from .schema import Pack  # pydantic models: imported when a pack is parsed
+    # pydantic and the schema are imported when a pack is parsed, not when a cached
+    # rule set is loaded (most CLI calls)
+    from pydantic import ValidationError
 
+    from .schema import Pack
+
+    try:
         pack = Pack.model_validate({**data, "path": str(path)})
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -110,7 +110,7 @@ class _RowJob:
         if not self.keep_text:
             # the text is most of a post's size and nothing downstream needs it (the
             # findings carry their text and fingerprints): don't ship it back
-            result.post = result.post.model_copy(update={"text": ""})
+            result.post = result.post.replace(text="")
         return result
 
     def block(self, block: "list[RawRow] | LineBlock") -> "list[PostResult | RowProblem]":

@@ -23,15 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from pydantic import BaseModel, ConfigDict
-
 from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
+from ..models import Record
 
 
-class Post(BaseModel):
-    """One post or article. ``file``/``row`` say where it was read from."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Post(Record):
+    """One post or article. ``file``/``row`` say where it was read from. Built with
+    keywords; ``published_at`` also takes a datetime or a date string in any form
+    :func:`parse_date` reads (a bad one raises :class:`RowError`)."""
 
     id: str
     account: str = ""
@@ -45,6 +45,10 @@ class Post(BaseModel):
     unit: str = ""
     file: str = ""
     row: int = 0
+
+    def __post_init__(self) -> None:
+        if self.published_at is not None and type(self.published_at) is not dt.date:
+            object.__setattr__(self, "published_at", parse_date(self.published_at))
 
 
 #: Field → accepted column names (compared after stripping spaces and lower-casing).
