@@ -348,12 +348,15 @@ def test_cli_from_the_cache_imports_neither_pack_schema_nor_pydantic(tmp_path, c
         "import sys\nfrom cuomin.cli import main\n"
         f"sys.argv = ['cuomin', *{command!r}, {str(target)!r}]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code in (0, 1), exc.code\n"
+        "import gc; print('frozen' if gc.get_freeze_count() > 10_000 else 'not frozen')\n"
         "print(sorted(m for m in ('cuomin.rules.schema', 'pydantic') if m in sys.modules))\n"
     )
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert first.stdout.splitlines()[-1] == "['cuomin.rules.schema', 'pydantic']"  # built: packs parsed
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert second.stdout.splitlines()[-1] == "[]"  # loaded from the cache
+    # the rule set is out of the garbage collector's sight (see cli._rule_set)
+    assert second.stdout.splitlines()[-2] == "frozen"
     if command[0] == "scan":
         assert second.stdout.count('"code": "TYP001"') == 50  # and it scanned
 

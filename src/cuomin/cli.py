@@ -5,6 +5,7 @@ input error — the same for every output format."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 from pathlib import Path
 
@@ -93,9 +94,14 @@ def _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache, fai
 
     settings = _settings(config_path, isolated, select, ignore, fail_on, allow, packs, published)
     try:
-        return settings, settings.build_scanner(use_cache=not no_cache)
+        scanner = settings.build_scanner(use_cache=not no_cache)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    # The rule set is most of this process's objects and lives until it ends: out of
+    # the garbage collector's sight, full collections no longer walk it and forked
+    # --jobs workers do not copy its pages by touching it (3% of a 20 MB scan).
+    gc.freeze()
+    return settings, scanner
 
 
 @main.command()
