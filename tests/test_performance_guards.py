@@ -18,6 +18,7 @@ import pytest
 
 from cuomin import Scanner
 from cuomin.engine import cache as cache_mod
+from cuomin.engine import matcher as matcher_mod
 from cuomin.engine.matcher import LiteralMatcher
 from cuomin.engine.normalize import BASE_TABLE, strip_interference, strip_interference_fast
 from cuomin.engine.patterns import expand_anchor, first_char_gate
@@ -116,6 +117,25 @@ def test_matcher_backends_report_the_same_occurrences(scanner):
     for text in _noisy_texts(scanner, 100, seed=9) + ["𠀀字中华人民", "ab" * 50, ""]:
         results = [sorted(m.find(text)) for m in matchers]
         assert results[0] == results[1] == results[2], text
+
+
+@pytest.mark.parametrize("backend", ["rs", "bytes", "str"])
+def test_a_long_text_searched_in_windows_gives_every_occurrence_once(scanner, monkeypatch, backend):
+    keys = scanner._matcher.keys + ["ab", "b", "中华", "华人", "人", "𠀀字"]
+    text = "".join(_noisy_texts(scanner, 60, seed=11)) + "𠀀字中华人民" + "ab" * 50
+    whole = sorted(LiteralMatcher(keys, backend).find(text))
+    assert len(whole) > 400
+    for window in (1, 7, 64, 1000):
+        monkeypatch.setattr(matcher_mod, "FIND_WINDOW", window)
+        assert sorted(LiteralMatcher(keys, backend).find(text)) == whole, window
+
+
+def test_findings_do_not_change_when_a_text_is_searched_in_windows(scanner, monkeypatch):
+    text = "\n".join(_noisy_texts(scanner, 150, seed=12))
+    whole = _dump(scanner.scan(text, DAY))
+    assert len(whole) > 300
+    monkeypatch.setattr(matcher_mod, "FIND_WINDOW", 50)
+    assert _dump(scanner.scan(text, DAY)) == whole
 
 
 def test_rs_matcher_switch_to_dfa_keeps_results():
@@ -365,8 +385,6 @@ def test_matcher_upgrade_is_safe_across_threads():
     """The rs matcher swaps its NFA for a DFA after DFA_AFTER_CHARS characters; threads
     scanning at that moment must all get the same, correct hits."""
     import threading
-
-    from cuomin.engine import matcher as matcher_mod
 
     m = matcher_mod.LiteralMatcher(["甲乙", "乙丙"], "rs")
     if m.backend != "rs":
