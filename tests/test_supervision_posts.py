@@ -114,7 +114,7 @@ def test_an_unclosed_quote_in_a_csv_is_reported_not_read_into_one_field(tmp_path
         "rest of file skipped"]
 
 
-@pytest.mark.parametrize("last", ["4,最后一行", '4,"最后\n一行"', '4,他说"好'])
+@pytest.mark.parametrize("last", ["4,最后一行", '4,"最后\n一行"', '4,他说"好', '4,"最后\n一行"\n', '4,他说"好,"最后\n一行"'])
 def test_quotes_that_csv_exports_use_are_read(tmp_path, last):
     # a quoted field over lines, doubled quotes, a stray quote in an unquoted field,
     # a last line without a line end: none of them is an unclosed quote
@@ -123,8 +123,30 @@ def test_quotes_that_csv_exports_use_are_read(tmp_path, last):
     reader = PostReader([path])
     assert [(p.id, p.text) for p in reader] == [
         ("1", "正文一\n第二行"), ("2", '他说"好"'), ("3", '他说"好"'),
-        ("4", {"4,最后一行": "最后一行", '4,"最后\n一行"': "最后\n一行", '4,他说"好': '他说"好'}[last])]
+        ("4", "最后一行" if "最后一行" in last else "最后\n一行" if last.startswith('4,"') else '他说"好')]
     assert reader.problems == []
+
+
+@pytest.mark.parametrize("end", ["", "\n"])
+@pytest.mark.parametrize("stray", ['他说"好', '他说"好"了"吗'])
+def test_stray_quotes_before_a_last_row_over_lines_are_not_an_unclosed_quote(tmp_path, stray, end):
+    # an odd number of stray quotes in unquoted fields, then a legitimate quoted field
+    # over lines in the last row: the file's quote count is odd, yet nothing is unclosed
+    path = tmp_path / "p.csv"
+    path.write_text(f'id,text\n1,{stray}\n2,"正文\n第二行"{end}', encoding="utf-8")
+    reader = PostReader([path])
+    assert [(p.id, p.text) for p in reader] == [("1", stray), ("2", "正文\n第二行")]
+    assert reader.problems == []
+
+
+@pytest.mark.parametrize("row", ['4,他说"好,"没有结束\n的引号\n', '4,"a"b,"没有结束\n的引号\n', '4,"没有结束""\n的引号'])
+def test_an_unclosed_quote_after_stray_or_doubled_quotes_is_still_reported(tmp_path, row):
+    path = tmp_path / "p.csv"
+    path.write_text(f'id,text\n1,正文一\n{row}', encoding="utf-8")
+    reader = PostReader([path])
+    assert [p.id for p in reader] == ["1"]
+    assert reader.unreadable_files == 1
+    assert "is never closed" in str(reader.problems[0])
 
 
 def test_csv_chinese_headers_gbk(tmp_path):

@@ -323,14 +323,14 @@ class PostReader:
             delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
             if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide: only ever raised
                 csv.field_size_limit(CSV_FIELD_LIMIT)
-            lines = _CountedLines(stream)
+            lines = _LinesToTheEnd(stream)
             rows = csv.reader(lines, delimiter=delimiter)
             row_no = last_line = 0
             try:
                 columns = None
                 for row_no, row in enumerate(rows, 1):
                     first_line, last_line = last_line + 1, rows.line_num
-                    if lines.ended and lines.quotes % 2 and last_line > first_line:
+                    if lines.ended and last_line > first_line:
                         # a quote opened and never closed: the csv module reads the rest
                         # of the file into one field and says nothing
                         raise _FileError(f"a quote (\") opened in row {row_no} (line {first_line}) is never closed: "
@@ -499,19 +499,17 @@ def _json_header_map(keys: tuple) -> dict[int, str]:
     return header_map(keys)
 
 
-class _CountedLines:
-    """A text stream's lines, counting the quote characters in them and noting when the
-    stream is exhausted (what tells an unclosed quote from a last line without \\n)."""
+class _LinesToTheEnd:
+    """A text stream's lines, noting when the stream is exhausted. The csv module ends a
+    row at the end of each line unless a quoted field is open, so a row that was only
+    complete once the lines ran out had a quote opened and never closed."""
 
     def __init__(self, stream):
         self._stream = stream
-        self.quotes = 0
         self.ended = False
 
     def __iter__(self):
-        for line in self._stream:
-            self.quotes += line.count('"')
-            yield line
+        yield from self._stream
         self.ended = True
 
 
