@@ -198,7 +198,7 @@ def _modules_after(code: str) -> set[str]:
 
 def test_import_cuomin_loads_no_heavy_module():
     mods = _modules_after("import cuomin")
-    assert not mods & {"jieba", "openpyxl", "docx", "lxml", "bs4"}
+    assert not mods & {"jieba", "openpyxl", "python_calamine", "docx", "lxml", "bs4"}
 
 
 def test_clean_paragraph_does_not_import_jieba():

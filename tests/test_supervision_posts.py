@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import json
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -185,6 +186,74 @@ def test_xlsx(tmp_path):
     assert reader.skipped_rows == 1 and reader.problems[0].row == 3
 
 
+def test_workbook_cells_of_every_kind(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    # the table starts at C3: rows keep the sheet's numbers, columns are found by header
+    ws["C3"], ws["D3"], ws["E3"], ws["F3"], ws["G3"] = "编号", "账号名称", "标题", "正文", "发布日期"
+    rows = [
+        (1, "健康清溪", "整数编号", "正文一", dt.datetime(2023, 9, 1, 8, 30)),  # row 4
+        (2.0, "健康清溪", True, "正文二", dt.date(2023, 9, 2)),  # row 5: a float id, a boolean title
+        ("0012", None, "=1/0", "正文三", 45200),  # row 6: a text id keeps its zeros; a serial day
+        (None, "健康清溪", "无编号", "  前后空格  ", "2023年9月4日"),  # row 7: no id: one is derived
+    ]
+    for r, values in enumerate(rows, 4):
+        for c, value in enumerate(values, 3):
+            ws.cell(r, c, value)
+    ws["F8"] = CellRichText(["富", TextBlock(InlineFont(b=True), "文本")])  # row 8: rich text, no id
+    ws["C8"] = 5
+    ws.merge_cells("C9:F9")
+    ws["C9"] = "合并的一行"  # row 9: no text column value: a bad row
+    path = tmp_path / "kinds.xlsx"
+    wb.save(path)
+    reader = PostReader([path])
+    posts = list(reader)
+    assert [(p.row, p.id[:1] if p.row == 7 else p.id, p.account, p.title, p.text, p.published_at) for p in posts] == [
+        (4, "1", "健康清溪", "整数编号", "正文一", dt.date(2023, 9, 1)),
+        (5, "2", "健康清溪", "True", "正文二", dt.date(2023, 9, 2)),
+        (6, "0012", "", "", "正文三", dt.date(2023, 10, 1)),  # a formula without a cached value is empty
+        (7, "h", "健康清溪", "无编号", "  前后空格  ", dt.date(2023, 9, 4)),  # the text as written
+        (8, "5", "", "", "富文本", None),
+    ]
+    assert [(p.row, p.reason) for p in reader.problems] == [(9, "missing text (正文/内容)")]
+
+
+def test_xls_from_an_old_excel_export():
+    # Excel 97–2003 (.xls), as some platforms still export: header on the second row
+    path = Path(__file__).parent / "fixtures" / "posts.xls"
+    reader = PostReader([path])
+    assert [(p.id, p.account, p.title, p.text, p.published_at, p.row) for p in reader] == [
+        ("1", "清溪发布", "通知", "精心布署防汛工作", dt.date(2023, 9, 5), 3),
+        ("3", "健康清溪", "公告", "多行\n正文", dt.date(2023, 10, 1), 5),
+    ]
+    assert [(p.row, p.reason) for p in reader.problems] == [(4, "missing text (正文/内容)")]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("export.xls", "<html><body><table><tr><td>编号</td></tr></table></body></html>".encode("utf-8"),
+     "not an XLS workbook but an HTML or XML page (some platforms export tables so): "
+     "open it in Excel and save it as .xlsx"),
+    ("export.xlsx", "\ufeff编号,正文\n1,正文\n".encode("utf-8"),
+     "not an XLSX workbook but plain text: if it is CSV, give it a .csv name"),
+    ("export.xlsx", "编号,正文\n1,正文\n".encode("gbk"), "not an XLSX workbook but plain text: if it is CSV, give it a .csv name"),
+    ("export.xlsx", b"", "empty file, not an XLSX workbook"),
+    ("export.xlsx", b"PK\x03\x04" + bytes(200), "not a readable XLSX workbook (invalid Zip archive"),
+    ("export.xls", bytes(range(256)) * 4, "not a readable XLS workbook ("),
+])
+def test_a_file_named_as_a_workbook_that_is_not_one(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    good = _jsonl(tmp_path / "good.jsonl", ['{"id": "1", "text": "好"}'])
+    reader = PostReader([path, good])
+    assert [p.id for p in reader] == ["1"]  # the batch goes on
+    assert reader.unreadable_files == 1
+    assert str(reader.problems[0]).startswith(f"{path}: {message}")
+
+
 def test_unreadable_files_do_not_stop_the_batch(tmp_path):
     good = _jsonl(tmp_path / "good.jsonl", ['{"id": "1", "text": "好"}'])
     broken = tmp_path / "broken.xlsx"
@@ -194,8 +263,8 @@ def test_unreadable_files_do_not_stop_the_batch(tmp_path):
     assert reader.unreadable_files == 3
     assert [str(p) for p in reader.problems] == [
         f"{tmp_path / 'missing.jsonl'}: no such file",
-        f"{broken}: not a readable XLSX workbook (BadZipFile)",
-        f"{tmp_path / 'notes.txt'}: unknown file type .txt; expected .jsonl, .csv or .xlsx",
+        f"{broken}: not an XLSX workbook but plain text: if it is CSV, give it a .csv name",
+        f"{tmp_path / 'notes.txt'}: unknown file type .txt; expected .jsonl, .csv, .xlsx or .xls",
     ]
 
 

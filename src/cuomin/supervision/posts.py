@@ -257,9 +257,9 @@ class PostReader:
         suffix = path.suffix.lower()
         jsonl = functools.partial(self._jsonl, split=split)  # only JSON Lines can be cut into byte ranges
         reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": self._csv, ".tsv": self._csv,
-                  ".xlsx": self._xlsx, ".xlsm": self._xlsx}.get(suffix)
+                  ".xlsx": self._xlsx, ".xlsm": self._xlsx, ".xls": self._xlsx}.get(suffix)
         if reader is None:
-            self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected .jsonl, .csv or .xlsx"))
+            self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected .jsonl, .csv, .xlsx or .xls"))
             return
         if not path.exists():
             self._problem(RowProblem(name, 0, "no such file"))
@@ -354,26 +354,30 @@ class PostReader:
                 raise _FileError(f"broken CSV at row {row_no + 1}: {exc}; rest of file skipped") from None
 
     def _xlsx(self, path: Path):
+        """The first sheet of a workbook (XLSX, XLSM, or Excel 97–2003 XLS), read with
+        calamine (Rust): 3–5× faster than openpyxl's streaming reader, which took longer
+        than scanning the posts. The sheet is read whole (about its text's size in
+        memory; a sheet holds at most 1,048,576 rows of 32,767-character cells)."""
+        from python_calamine import CalamineWorkbook
+
         try:
-            import openpyxl
-        except ImportError:  # pragma: no cover
-            raise _FileError("reading XLSX needs openpyxl (pip install openpyxl)") from None
-        try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-            raise _FileError(f"not a readable XLSX workbook ({type(exc).__name__})") from None
-        try:
-            ws = wb.worksheets[0]
+            wb = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # ZipError, XmlError, PasswordError … (all CalamineError), OSError
+            kind = path.suffix.lstrip(".").upper()
+            raise _FileError(_not_a_workbook(path, kind) or f"not a readable {kind} workbook ({exc})") from None
+        with wb:
+            try:
+                rows = wb.get_sheet_by_index(0).iter_rows() if wb.sheet_names else iter(())
+            except Exception as exc:
+                raise _FileError(f"its first sheet cannot be read ({exc})") from None
             columns = None
-            for row_no, row in enumerate(ws.iter_rows(values_only=True), 1):
+            for row_no, row in enumerate(rows, 1):  # rows are numbered from the sheet's first
                 if not any(c not in (None, "") for c in row):
                     continue
                 if columns is None:
                     columns = self._check_header(row, path)
                     continue
                 yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
-        finally:
-            wb.close()
 
     def _check_header(self, row, path: Path) -> dict[int, str]:
         columns = header_map(row)
@@ -385,6 +389,24 @@ class PostReader:
         if not self.require_text and not ({"column", "account"} & fields):
             raise _FileError("no column (栏目) or account (账号名称) column in the header")
         return columns
+
+
+def _not_a_workbook(path: Path, kind: str) -> Optional[str]:
+    """What a file with a workbook's name that is not one is, when it is text: some
+    platforms export an HTML table, or CSV, under an .xls name."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2048).removeprefix(codecs.BOM_UTF8)
+    except OSError:
+        return None
+    if not head:
+        return f"empty file, not an {kind} workbook"
+    if b"\x00" in head or not head.strip():  # a workbook's bytes, however damaged
+        return None
+    if head.lstrip().startswith(b"<"):
+        return (f"not an {kind} workbook but an HTML or XML page (some platforms export tables so): "
+                "open it in Excel and save it as .xlsx")
+    return f"not an {kind} workbook but plain text: if it is CSV, give it a .csv name"
 
 
 class _FileError(Exception):
