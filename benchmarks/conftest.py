@@ -108,6 +108,7 @@ RATIOS = [
     ("Scanner + suspected-typos pack / Scanner", "scanner_with_suspected_typos", "scanner", None),
     ("matcher rs (NFA→DFA) / pyahocorasick str", "matcher_rs", "pyahocorasick_str", None),
     ("matcher bytes (latin-1 keys) / pyahocorasick str", "matcher_bytes", "pyahocorasick_str", None),
+    ("workbook rows: calamine / openpyxl read-only", "read_xlsx", "read_xlsx_openpyxl", None),
 ]
 
 

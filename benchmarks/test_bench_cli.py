@@ -4,7 +4,7 @@
   against ``python -c "import jieba; jieba.lcut('测试')"`` (jieba's own dictionary
   cache warm too): target ≤ 0.35.
 * ``cuomin scan --jobs 2`` against ``--jobs 1`` on 20 MB and 60 MB of JSONL posts:
-  target ≥ 1.7 (on ≥ 20 MB).
+  target ≥ 1.7 (on ≥ 20 MB); and on 20 MB of posts in an XLSX, for information.
 * Peak RSS (the process tree, sampled from /proc) while scanning a 200 MB JSONL:
   target ≤ 300 MB, with ``--jobs 1`` and ``--jobs 2`` (which gives the speed-up on
   200 MB too). It takes a minute, so it runs only with ``CUOMIN_BENCH_BIG=1``.
@@ -100,20 +100,40 @@ def _has_scan() -> bool:
     return r.returncode == 0
 
 
-@pytest.mark.parametrize("megabytes", [20, 60])
-def test_scan_jobs_scaling(benchmark, tmp_path, posts, megabytes):
+def _write_xlsx(path: Path, posts: list[str], target_bytes: int) -> int:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["id", "account", "title", "text", "published_at"])
+    size = i = 0
+    while size < target_bytes:
+        p = posts[i % len(posts)]
+        ws.append([f"p{i}", f"账号{i % 50}", p[:20], p, "1998-01-31"])
+        size += len(p.encode("utf-8"))
+        i += 1
+    wb.save(path)
+    return size
+
+
+@pytest.mark.parametrize("fmt, megabytes", [("jsonl", 20), ("jsonl", 60), ("xlsx", 20)])
+def test_scan_jobs_scaling(benchmark, tmp_path, posts, fmt, megabytes):
     if not _has_scan():
         pytest.skip("`cuomin scan` is not available")
-    data = tmp_path / "posts.jsonl"
-    size = _write_jsonl(data, posts, megabytes * 1_000_000)
+    data = tmp_path / f"posts.{fmt}"
+    size = (_write_jsonl if fmt == "jsonl" else _write_xlsx)(data, posts, megabytes * 1_000_000)
     scan = [*CUOMIN, "scan", "--format", "jsonl", "--output", str(tmp_path / "out.jsonl"), str(data)]
     one, two = [], []
-    for _ in range(2):
+    for _ in range(4 if megabytes <= 20 else 2):  # interleaved; a ~1 s run is noisy here
         one += _wall([*scan, "--jobs", "1"], 1)
         two += _wall([*scan, "--jobs", "2"], 1)
     benchmark.pedantic(lambda: None, rounds=1)
     m1, m2 = statistics.median(one), statistics.median(two)
-    record_value(f"scan --jobs 2 speed-up over --jobs 1, {megabytes} MB", ratio=m1 / m2, target=1.7, op="≥",
+    # the target is the issue's, for JSON Lines (read by every process in byte ranges); a
+    # workbook is read by this process alone, which caps its speed-up (docs/performance.md)
+    target = dict(target=1.7, op="≥") if fmt == "jsonl" else {}
+    label = f"{megabytes} MB" if fmt == "jsonl" else f"{megabytes} MB of text in XLSX"
+    record_value(f"scan --jobs 2 speed-up over --jobs 1, {label}", ratio=m1 / m2, **target,
                  mb=round(size / 1e6, 1), jobs1_s=round(m1, 2), jobs2_s=round(m2, 2),
                  jobs1_mbps=round(size / 1e6 / m1, 2))
 

@@ -1,0 +1,87 @@
+"""Reading posts from files: the workbook reader (calamine) against openpyxl's
+streaming reader, the one it replaced, on the same workbook in the same run (the
+baseline only reads rows; ours also makes them into posts).
+
+The workbook holds the benchmark's posts (~6 MB of text, one post per row, with the
+columns an export has); both readers go through every row of its first sheet.
+JSON Lines and CSV readers are measured on the same posts for comparison.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import record
+from cuomin.supervision.posts import PostReader
+
+TARGET_BYTES = 6_000_000
+HEADER = ["编号", "账号名称", "标题", "正文", "发布时间"]
+
+
+@pytest.fixture(scope="module")
+def rows(posts) -> list[list[str]]:
+    out, size, i = [], 0, 0
+    while size < TARGET_BYTES:
+        p = posts[i % len(posts)]
+        out.append([f"p{i}", f"账号{i % 50}", p[:20], p, "1998-01-31"])
+        size += len(p.encode("utf-8"))
+        i += 1
+    return out
+
+
+@pytest.fixture(scope="module")
+def text_bytes(rows) -> int:
+    return sum(len(r[3].encode("utf-8")) for r in rows)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, rows) -> dict[str, Path]:
+    openpyxl = pytest.importorskip("openpyxl")
+    d = tmp_path_factory.mktemp("readers")
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.save(d / "posts.xlsx")
+    with (d / "posts.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        w.writerows(rows)
+    with (d / "posts.jsonl").open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(dict(zip(["id", "account", "title", "text", "published_at"], r)), ensure_ascii=False) + "\n")
+    return {"xlsx": d / "posts.xlsx", "csv": d / "posts.csv", "jsonl": d / "posts.jsonl"}
+
+
+def _read_all(path: Path) -> int:
+    reader = PostReader([path])
+    n = sum(1 for _ in reader)  # rows made into posts (JSON Lines rows are parsed then)
+    assert not reader.problems
+    return n
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "jsonl"])
+def test_read_posts(benchmark, files, rows, text_bytes, kind):
+    n = benchmark.pedantic(_read_all, args=(files[kind],), rounds=5, warmup_rounds=1)
+    assert n == len(rows)
+    record(f"read_{kind}", benchmark, text_bytes)
+
+
+def test_read_xlsx_with_openpyxl_baseline(benchmark, files, rows, text_bytes):
+    import openpyxl
+
+    def read() -> int:
+        wb = openpyxl.load_workbook(files["xlsx"], read_only=True, data_only=True)
+        try:
+            return sum(1 for row in wb.worksheets[0].iter_rows(values_only=True) if any(row))
+        finally:
+            wb.close()
+
+    n = benchmark.pedantic(read, rounds=5, warmup_rounds=1)
+    assert n == len(rows) + 1  # and the header
+    record("read_xlsx_openpyxl", benchmark, text_bytes)
