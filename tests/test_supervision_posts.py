@@ -408,3 +408,7 @@ def test_post_is_a_frozen_record_that_reads_dates():
         assert again == p and type(again) is Post
     with pytest.raises(TypeError):
         Post("7")  # keywords only
+    with pytest.raises(TypeError, match="Post.id must be a str, not int"):
+        Post(id=7)
+    with pytest.raises(TypeError, match="Post.text must be a str, not NoneType"):
+        Post(id="7", text=None)

@@ -47,8 +47,14 @@ class Post(Record):
     row: int = 0
 
     def __post_init__(self) -> None:
+        for name in _POST_TEXT_FIELDS:
+            if type(getattr(self, name)) is not str:
+                raise TypeError(f"Post.{name} must be a str, not {type(getattr(self, name)).__name__}")
         if self.published_at is not None and type(self.published_at) is not dt.date:
             object.__setattr__(self, "published_at", parse_date(self.published_at))
+
+
+_POST_TEXT_FIELDS = ("id", "account", "owner", "account_type", "title", "text", "url", "column", "unit", "file")
 
 
 #: Field → accepted column names (compared after stripping spaces and lower-casing).
