@@ -263,7 +263,7 @@ class PostReader:
         suffix = path.suffix.lower()
         jsonl = functools.partial(self._jsonl, split=split)  # only JSON Lines can be cut into byte ranges
         reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": self._csv, ".tsv": self._csv,
-                  ".xlsx": self._xlsx, ".xlsm": self._xlsx, ".xls": self._xlsx}.get(suffix)
+                  ".xlsx": self._workbook, ".xlsm": self._workbook, ".xls": self._workbook}.get(suffix)
         if reader is None:
             self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected .jsonl, .csv, .xlsx or .xls"))
             return
@@ -359,7 +359,7 @@ class PostReader:
             except csv.Error as exc:
                 raise _FileError(f"broken CSV at row {row_no + 1}: {exc}; rest of file skipped") from None
 
-    def _xlsx(self, path: Path):
+    def _workbook(self, path: Path):
         """The first sheet of a workbook (XLSX, XLSM, or Excel 97–2003 XLS), read with
         calamine (Rust): 3–5× faster than openpyxl's streaming reader, which took longer
         than scanning the posts. The sheet is read whole (about its text's size in
