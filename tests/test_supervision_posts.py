@@ -201,6 +201,7 @@ def test_workbook_cells_of_every_kind(tmp_path):
         ("0012", None, "=1/0", "正文三", 45200),  # row 6: a text id keeps its zeros; a serial day
         (None, "健康清溪", "无编号", "  前后空格  ", "2023年9月4日"),  # row 7: no id: one is derived
     ]
+    ws["D8"] = "#N/A"  # an error cell (openpyxl writes error codes as such)
     for r, values in enumerate(rows, 4):
         for c, value in enumerate(values, 3):
             ws.cell(r, c, value)
@@ -217,7 +218,7 @@ def test_workbook_cells_of_every_kind(tmp_path):
         (5, "2", "健康清溪", "True", "正文二", dt.date(2023, 9, 2)),
         (6, "0012", "", "", "正文三", dt.date(2023, 10, 1)),  # a formula without a cached value is empty
         (7, "h", "健康清溪", "无编号", "  前后空格  ", dt.date(2023, 9, 4)),  # the text as written
-        (8, "5", "", "", "富文本", None),
+        (8, "5", "", "", "富文本", None),  # the error cell is empty
     ]
     assert [(p.row, p.reason) for p in reader.problems] == [(9, "missing text (正文/内容)")]
 
