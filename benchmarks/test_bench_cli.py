@@ -129,8 +129,10 @@ def test_scan_jobs_scaling(benchmark, tmp_path, posts, fmt, megabytes):
         two += _wall([*scan, "--jobs", "2"], 1)
     benchmark.pedantic(lambda: None, rounds=1)
     m1, m2 = statistics.median(one), statistics.median(two)
-    # the target is the issue's, for JSON Lines (read by every process in byte ranges); a
-    # workbook is read by this process alone, which caps its speed-up (docs/performance.md)
+    # the issue states its target for posts in general; it is held against JSON Lines, the
+    # format for large batches (every process reads its own byte ranges). A workbook is
+    # read by this process alone, which caps its speed-up well under 1.7 (printed without
+    # a verdict; docs/performance.md says so)
     target = dict(target=1.7, op="≥") if fmt == "jsonl" else {}
     label = f"{megabytes} MB" if fmt == "jsonl" else f"{megabytes} MB of text in XLSX"
     record_value(f"scan --jobs 2 speed-up over --jobs 1, {label}", ratio=m1 / m2, **target,
