@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from typing import Iterable, Iterator, Optional
 
 from ..check import fails
@@ -128,15 +128,6 @@ def in_window(date, date_from, date_to) -> bool:
     return (date_from is None or date >= date_from) and (date_to is None or date <= date_to)
 
 
-def _windows(items: Iterable, size: int) -> Iterator[list]:
-    it = iter(items)
-    while True:
-        window = list(islice(it, size))
-        if not window:
-            return
-        yield window
-
-
 def resolve_jobs(jobs: int) -> int:
     """``0`` means one per CPU."""
     return max(1, os.cpu_count() or 1) if jobs <= 0 else jobs
@@ -176,7 +167,7 @@ def scan_reader(
         return
     # blocks of rows, each scanned by one process; a JSON Lines block is read by
     # the process that scans it
-    blocks = _shared_map(job.block, reader.blocks(chunksize, block_bytes), jobs - 1, 1)
+    blocks = _shared_map(job.block, reader.blocks(chunksize, block_bytes), jobs - 1)
     try:
         yield from _collect(reader, chain.from_iterable(blocks))
     finally:  # stopped early (an error downstream, the consumer gave up): end the workers now
@@ -190,22 +181,22 @@ WORKER_BACKLOG = 4
 IN_FLIGHT_PER_PROCESS = 6
 
 
-def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
+def _shared_map(job, items: Iterable, workers: int) -> Iterator:
     """``map(job, items)`` in input order, computed by this process *and* ``workers``
-    worker processes. Workers take chunks from a queue kept ``WORKER_BACKLOG`` deep
-    per worker; this process scans the chunks beyond that itself instead of waiting,
-    so on *n* cores *n* processes work (a pool of *n* workers beside an idle-but-busy
-    parent puts *n* + 1 processes on them and ships every row and result through
-    pipes). A worker's exception is raised here; a worker that dies is an error."""
-    chunks = enumerate(_windows(items, chunksize))
-    ready: dict[int, list] = {}
+    worker processes. Workers take items (blocks of rows: the "chunks" below) from a
+    queue kept ``WORKER_BACKLOG`` deep per worker; this process scans the chunks
+    beyond that itself instead of waiting, so on *n* cores *n* processes work (a pool
+    of *n* workers beside an idle-but-busy parent puts *n* + 1 processes on them and
+    ships every row and result through pipes). A worker's exception is raised here; a worker that dies is an error."""
+    chunks = enumerate(items)
+    ready: dict[int, object] = {}
     # The first chunk is scanned here before the workers start: what it loads lazily
     # (jieba and its dictionary buckets, the matchers' automata) is then inherited by
     # forked workers instead of being loaded again in each.
     first = next(chunks, None)
     if first is None:
         return
-    ready[0] = [job(item) for item in first[1]]
+    ready[0] = job(first[1])
     ctx = multiprocessing.get_context()
     tasks = ctx.Queue()
     done = ctx.Queue()
@@ -236,7 +227,7 @@ def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
                 read += 1
             received += _drain(done, ready, block=False, procs=procs)
             while next_out in ready:
-                yield from ready.pop(next_out)
+                yield ready.pop(next_out)
                 next_out += 1
             if not exhausted and read - next_out < limit:
                 nxt = next(chunks, None)
@@ -245,7 +236,7 @@ def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
                 else:
                     idx, chunk = nxt
                     read += 1
-                    ready[idx] = [job(item) for item in chunk]
+                    ready[idx] = job(chunk)
                 continue
             if received < sent:
                 # nothing new to take: rather than wait, scan a chunk still queued for
@@ -253,7 +244,7 @@ def _shared_map(job, items: Iterable, workers: int, chunksize: int) -> Iterator:
                 stolen = _take(tasks)
                 if stolen is not None:
                     sent -= 1
-                    ready[stolen[0]] = [job(item) for item in stolen[1]]
+                    ready[stolen[0]] = job(stolen[1])
                     continue
                 received += _drain(done, ready, block=True, procs=procs)
             elif exhausted and next_out == read:
@@ -338,7 +329,7 @@ def _worker_loop(job, tasks, done) -> None:
             return
         idx, chunk = item
         try:
-            done.put((idx, [job(x) for x in chunk], None))
+            done.put((idx, job(chunk), None))
         except Exception:  # noqa: BLE001 - reported to (and raised in) the parent
             done.put((idx, None, traceback.format_exc()))
 
