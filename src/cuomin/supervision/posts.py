@@ -109,6 +109,12 @@ class RowError(ValueError):
     pass
 
 
+def _undecodable_row(encoding: str) -> RowError:
+    """A row that is not valid text in its file's encoding (a line pasted in from a
+    file in another): one bad row, whichever reader finds it."""
+    return RowError(f"not valid {encoding} text (another encoding? give it with --encoding)")
+
+
 # ------------------------------------------------------------------ dates
 _DATE_RE = re.compile(
     r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?"
@@ -351,7 +357,7 @@ class PostReader:
                     if not any(c.strip() for c in row):
                         continue
                     if escape and any(_ESCAPED.search(c) for c in row):
-                        yield row_no, RowError(f"not valid {encoding} text (another encoding? give it with --encoding)")
+                        yield row_no, _undecodable_row(encoding)
                         continue
                     yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
             except UnicodeDecodeError:
@@ -494,7 +500,7 @@ def parse_row(raw: RawRow, require_text: bool = True) -> "Post | RowProblem":
             try:
                 fields = fields.data.decode(fields.encoding).strip()
             except UnicodeDecodeError:
-                raise RowError(f"not valid {fields.encoding} text (another encoding? give it with --encoding)") from None
+                raise _undecodable_row(fields.encoding) from None
         if isinstance(fields, str):
             fields = _jsonl_fields(fields)
         return make_post(fields, raw.file, raw.row, require_text=require_text)
