@@ -700,7 +700,7 @@ def features(m: Model, text: str, start: int, end: int, word: str, diffs: list[i
 @dataclass(frozen=True)
 class Weights:
     """A linear score over ``FEATURES`` (logistic regression, standardisation folded
-    in), trained by ``scripts/train_typo_model.py``; ``min_score`` is its default
+    in), trained by ``benchmarks/train_typos.py``; ``min_score`` is its default
     threshold."""
 
     weights: tuple[float, ...]
@@ -724,7 +724,7 @@ def weights() -> Weights:
     if _weights is None:
         data = json.loads(weights_path().read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES or len(data["weights"]) != len(FEATURES):
-            raise RuntimeError(f"{weights_path()} was trained for other features: run scripts/train_typo_model.py")
+            raise RuntimeError(f"{weights_path()} was trained for other features: run benchmarks/train_typos.py")
         _weights = Weights(tuple(data["weights"]), float(data["bias"]), float(data["min_score"]))
     return _weights
 
