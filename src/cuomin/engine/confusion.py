@@ -192,7 +192,7 @@ class TargetIndex:
         # two characters: every word, as one bit per pair of word characters
         words = [w for w in logp if len(w) == 2 and ord(max(w)) < 0x10000]
         self.word_char, self.word_stride = _dense({ch for w in words for ch in w})
-        self.word_bits = _bitset(self.word_stride**2, [self._pair(self.word_char, self.word_stride, w) for w in words])
+        self.word_bits = _bitset(self.word_stride**2, [_pair_key(self.word_char, self.word_stride, w) for w in words])
         # … and the best log-probability of a target aB by (a, class of B), of Ab by (class of A, b)
         self.target_char, rows = _dense({ch for w in targets[2] for ch in w})
         self.best_first = np.full((rows, s), -np.inf)
@@ -219,10 +219,6 @@ class TargetIndex:
         for ch in key:
             k = k * self.stride + ord(ch) - 0xE000
         return k
-
-    @staticmethod
-    def _pair(dense, stride: int, w: str) -> int:
-        return int(dense[ord(w[0])]) * stride + int(dense[ord(w[1])])
 
     def _kept(self, x, y, reading, which):
         """Bloom key of two kept characters (dense numbers), the other one's reading,
@@ -304,8 +300,7 @@ class ShapeIndex:
         self.entries = {k: v for k, v in variants.items() if ord(max(k)) < 0x10000}
         pairs = [k for k in self.entries if len(k) == 2]
         self.char, self.stride = _dense({ch for k in pairs for ch in k})
-        self.pairs = _bitset(self.stride**2, [int(self.char[ord(k[0])]) * self.stride + int(self.char[ord(k[1])])
-                                              for k in pairs])
+        self.pairs = _bitset(self.stride**2, [_pair_key(self.char, self.stride, k) for k in pairs])
         self.bits = SHAPE_BITS
         self.longer = {n: _bitset(1 << SHAPE_BITS, _hash(_code_keys([k for k in self.entries if len(k) == n]),
                                                           SHAPE_BITS))
@@ -375,6 +370,11 @@ def _bitset(size: int, positions) -> np.ndarray:
 
 def _test(bits: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return (bits[positions >> 3] >> (positions & 7)) & 1
+
+
+def _pair_key(dense: np.ndarray, stride: int, pair: str) -> int:
+    """The bit of a two-character string in a pair bitset over ``dense`` numbers."""
+    return int(dense[ord(pair[0])]) * stride + int(dense[ord(pair[1])])
 
 
 def _dense(chars: set) -> tuple:
