@@ -75,6 +75,18 @@ def cut_posts(text: str, post_bytes: int = POST_BYTES) -> list[str]:
     return posts
 
 
+def post_rows(posts: list[str], text_bytes: int) -> list[list[str]]:
+    """Rows of an export (id, account, title, text, date), cycling through ``posts``
+    until their texts reach ``text_bytes`` UTF-8 bytes."""
+    rows, size, i = [], 0, 0
+    while size < text_bytes:
+        p = posts[i % len(posts)]
+        rows.append([f"p{i}", f"账号{i % 50}", p[:20], p, "1998-01-31"])
+        size += len(p.encode("utf-8"))
+        i += 1
+    return rows
+
+
 @pytest.fixture(scope="session")
 def posts() -> list[str]:
     text, source = corpus_text()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PUBLISHED, bench_env, record_value
+from conftest import PUBLISHED, bench_env, post_rows, record_value
 
 BIN = Path(sys.executable).parent
 CUOMIN = [str(BIN / "cuomin")] if (BIN / "cuomin").exists() else [sys.executable, "-m", "cuomin"]
@@ -106,14 +106,11 @@ def _write_xlsx(path: Path, posts: list[str], target_bytes: int) -> int:
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
     ws.append(["id", "account", "title", "text", "published_at"])
-    size = i = 0
-    while size < target_bytes:
-        p = posts[i % len(posts)]
-        ws.append([f"p{i}", f"账号{i % 50}", p[:20], p, "1998-01-31"])
-        size += len(p.encode("utf-8"))
-        i += 1
+    rows = post_rows(posts, target_bytes)
+    for row in rows:
+        ws.append(row)
     wb.save(path)
-    return size
+    return sum(len(row[3].encode("utf-8")) for row in rows)
 
 
 @pytest.mark.parametrize("fmt, megabytes", [("jsonl", 20), ("jsonl", 60), ("xlsx", 20)])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import record
+from conftest import post_rows, record
 from cuomin.supervision.posts import PostReader
 
 TARGET_BYTES = 6_000_000
@@ -24,13 +24,7 @@ HEADER = ["编号", "账号名称", "标题", "正文", "发布时间"]
 
 @pytest.fixture(scope="module")
 def rows(posts) -> list[list[str]]:
-    out, size, i = [], 0, 0
-    while size < TARGET_BYTES:
-        p = posts[i % len(posts)]
-        out.append([f"p{i}", f"账号{i % 50}", p[:20], p, "1998-01-31"])
-        size += len(p.encode("utf-8"))
-        i += 1
-    return out
+    return post_rows(posts, TARGET_BYTES)
 
 
 @pytest.fixture(scope="module")
