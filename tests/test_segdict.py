@@ -94,7 +94,8 @@ def test_entry_is_keyed_by_jieba_and_its_dictionary(cache):
     entry = segdict.cached_entry()
     st = segdict.jieba_dict_path().stat()
     assert entry.parent == cache
-    assert f"-{st.st_size}-{st.st_mtime_ns}-" in entry.name and entry.name.startswith("jieba-")
+    assert f"-{st.st_size}-{st.st_mtime_ns}-" in entry.name
+    assert entry.name.startswith(f"jieba-{segdict.import_jieba().__version__}-")
 
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "news_zh.txt"
