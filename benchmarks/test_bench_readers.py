@@ -4,7 +4,8 @@ baseline only reads rows; ours also makes them into posts).
 
 The workbook holds the benchmark's posts (~6 MB of text, one post per row, with the
 columns an export has); both readers go through every row of its first sheet.
-JSON Lines and CSV readers are measured on the same posts for comparison.
+JSON Lines, JSON array (``read_json``) and CSV readers are measured on the same posts
+for comparison.
 """
 
 from __future__ import annotations
@@ -46,10 +47,13 @@ def files(tmp_path_factory, rows) -> dict[str, Path]:
         w = csv.writer(fh)
         w.writerow(HEADER)
         w.writerows(rows)
+    objects = [dict(zip(["id", "account", "title", "text", "published_at"], r)) for r in rows]
     with (d / "posts.jsonl").open("w", encoding="utf-8") as fh:
-        for r in rows:
-            fh.write(json.dumps(dict(zip(["id", "account", "title", "text", "published_at"], r)), ensure_ascii=False) + "\n")
-    return {"xlsx": d / "posts.xlsx", "csv": d / "posts.csv", "jsonl": d / "posts.jsonl"}
+        for obj in objects:
+            fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    with (d / "posts.json").open("w", encoding="utf-8") as fh:
+        json.dump(objects, fh, ensure_ascii=False, indent=1)
+    return {"xlsx": d / "posts.xlsx", "csv": d / "posts.csv", "jsonl": d / "posts.jsonl", "json": d / "posts.json"}
 
 
 def _read_all(path: Path) -> int:
@@ -59,7 +63,7 @@ def _read_all(path: Path) -> int:
     return n
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "csv", "jsonl"])
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "jsonl", "json"])
 def test_read_posts(benchmark, files, rows, text_bytes, kind):
     n = benchmark.pedantic(_read_all, args=(files[kind],), rounds=5, warmup_rounds=1)
     assert n == len(rows)

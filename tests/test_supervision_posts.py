@@ -13,6 +13,7 @@ import pytest
 
 from cuomin import Scanner
 from cuomin.supervision.batch import scan_reader
+from cuomin.supervision import posts as posts_module
 from cuomin.supervision.posts import LineBlock, Post, PostReader, RowError, parse_date
 
 
@@ -265,7 +266,7 @@ def test_unreadable_files_do_not_stop_the_batch(tmp_path):
     assert [str(p) for p in reader.problems] == [
         f"{tmp_path / 'missing.jsonl'}: no such file",
         f"{broken}: not an XLSX workbook but plain text: if it is CSV, give it a .csv name",
-        f"{tmp_path / 'notes.txt'}: unknown file type .txt; expected .jsonl, .csv, .xlsx or .xls",
+        f"{tmp_path / 'notes.txt'}: unknown file type .txt; expected .jsonl, .json, .csv, .xlsx or .xls",
     ]
 
 
@@ -357,13 +358,133 @@ def test_files_that_cannot_be_cut_by_lines_come_in_row_blocks(tmp_path):
     assert [[r.row for r in b] for b in blocks] == [[2, 3, 4, 5], [6, 7, 8, 9], [10, 11], [1, 2, 3, 4], [5]]
 
 
-def test_a_json_array_is_a_file_problem_even_after_a_blank_line(tmp_path):
-    path = tmp_path / "array.jsonl"
-    path.write_text('\n  [{"id": "1", "text": "好"}]\n', encoding="utf-8")
-    for read in (lambda r: list(r.rows()), lambda r: list(r.blocks())):
-        reader = PostReader([path])
-        assert read(reader) == []
-        assert [p.reason for p in reader.problems] == ["a JSON array, not JSON Lines (one object per line)"]
+ARRAY_POSTS = [
+    {"id": "1", "account": "清溪发布", "text": "正文一", "published_at": "2023-09-28"},
+    3,
+    {"编号": "2", "账号名称": "清溪教育", "标题": "没有正文"},
+    {"id": "3", "text": "表情\ud83d断了"},
+    {"id": "4", "正文": "正文四\n第二段", "发布时间": "2023年9月1日"},
+]
+
+
+def _array_rows(reader):
+    return [(r.row, r.payload if isinstance(r.payload, dict) else str(r.payload)) for r in reader.rows()]
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
+def test_a_json_array_of_posts_is_read_element_by_element(tmp_path, indent, encoding):
+    path = tmp_path / "posts.json"
+    text = json.dumps(ARRAY_POSTS, ensure_ascii=False, indent=indent).replace("\ud83d", "\\ud83d")
+    path.write_bytes(("\n " + text + "\n").encode(encoding))
+    seen = []
+    reader = PostReader([path], on_problem=seen.append)
+    posts = list(reader)
+    assert [(p.id, p.account, p.text, p.published_at, p.row) for p in posts] == [
+        ("1", "清溪发布", "正文一", dt.date(2023, 9, 28), 1),
+        ("3", "", "表情\ufffd断了", None, 4),  # half an emoji (a lone \ud83d escape) reads as U+FFFD
+        ("4", "", "正文四\n第二段", dt.date(2023, 9, 1), 5),
+    ]
+    assert [str(p) for p in seen] == [f"{path}:2: not a JSON object; row skipped",
+                                      f"{path}:3: missing text (正文/内容); row skipped"]
+    assert (reader.rows_read, reader.skipped_rows, reader.unreadable_files) == (3, 2, 0)
+    blocks = list(PostReader([path]).blocks(rows=2))
+    assert [[r.row for r in b] for b in blocks] == [[1, 2], [3, 4], [5]]
+    if encoding == "utf-8-sig":  # the BOM is dropped when the encoding is given as plain UTF-8 too
+        assert [p.id for p in PostReader([path], encoding="utf-8")] == ["1", "3", "4"]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 64, 1 << 20])
+def test_json_array_elements_across_read_windows(tmp_path, monkeypatch, chunk):
+    """Elements, strings, escapes and numbers cut anywhere by the read window."""
+    monkeypatch.setattr(posts_module, "ARRAY_CHUNK", chunk)
+    items = [{"id": str(i), "text": "第" + "长" * (i * 7) + "篇 \" \\ \u00e9", "n": 10 ** i, "f": [1.5e3, None, True]}
+             for i in range(12)]
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(items, ensure_ascii=bool(chunk % 2), indent=chunk % 3 or None), encoding="utf-8")
+    rows = list(PostReader([path]).rows())
+    assert [r.payload for r in rows] == [{"id": it["id"], "text": it["text"]} for it in items]
+    assert [r.row for r in rows] == list(range(1, 13))
+
+
+@pytest.mark.parametrize("text, rows, problem", [
+    ("[]", [], None),
+    ("  [ ]  \n", [], None),
+    ('[{"id": "1", "text": "好"},]', ["1"], None),  # a trailing comma, as some exporters write
+    ('[{"id": "1", "text": "好"}', ["1"], "broken JSON array after element 1 (line 1): the array is not closed"),
+    ('[{"id": "1", "text": "好"}, ', ["1"], "broken JSON array after element 1 (line 1): the array is not closed"),
+    ('[{"id": "1", "text": "好"}] [2]', ["1"], "broken JSON array after element 1 (line 1): more text after the array's end"),
+    ('[{"id": "1", "text": "好"}\n {"id": "2", "text": "坏"}]', ["1"],
+     "broken JSON array after element 1 (line 2): expected , or ] after an element"),
+    ('[\n{"id": "1", "text": "好"},\n{"id": "2", "text": "坏"\n}, {"id": "3", "text": "好"}]', ["1"], None),
+    ('[\n{"id": "1", "text": "好"},\n{"id": "2", "text": "坏" "x"}]', ["1"],
+     "broken JSON array after element 1 (line 3): Expecting ',' delimiter"),
+    ('[{"id": "1", "text": "好"}, ' + "[" * 100_000 + "]" * 100_000 + "]", ["1"],
+     "broken JSON array after element 1 (line 1): nested too deeply"),
+])
+def test_json_array_ends_and_breaks(tmp_path, text, rows, problem):
+    """Broken JSON ends the file (where the next element starts cannot be known): the
+    elements before it are kept, and the file is reported with the element and line."""
+    path = tmp_path / "a.json"
+    path.write_text(text, encoding="utf-8")
+    reader = PostReader([path])
+    assert [p.id for p in reader] == rows or rows == ["1"] and "坏" in text and [p.id for p in PostReader([path])] == ["1", "2", "3"]
+    expected = [] if problem is None else [f"{problem}; rest of file skipped"]
+    assert [p.reason for p in reader.problems if p.row == 0] == expected
+
+
+def test_json_array_bytes_not_valid_in_its_encoding(tmp_path, monkeypatch):
+    """In UTF-8 or GB18030 such bytes make their element one bad row, as in the other
+    readers; in UTF-16 (no ASCII to resynchronise on) they end the file, and the
+    elements read before them are kept."""
+    monkeypatch.setattr(posts_module, "ARRAY_CHUNK", 16)
+    path = tmp_path / "a.json"
+    path.write_bytes('[{"id": "1", "text": "好"}, {"id": "2", "text": "坏'.encode() + b"\xff\xfe" +
+                     '"}, {"id": "3", "text": "好"}]'.encode())
+    reader = PostReader([path], encoding="utf-8")  # (sniffing would call the file neither UTF-8 nor GB18030)
+    assert [p.id for p in reader] == ["1", "3"]
+    assert [str(p) for p in reader.problems] == [
+        f"{path}:2: not valid utf-8 text (another encoding? give it with --encoding); row skipped"]
+    utf16 = tmp_path / "a16.json"
+    good = json.dumps([{"id": "1", "text": "好"}, {"id": "2", "text": "好"}], ensure_ascii=False)[:-1]
+    utf16.write_bytes(good.encode("utf-16") + (', {"id": "3", "text": "' + "长" * 50_000).encode("utf-16-le") +
+                      b"\x00\xdc" + '"}]'.encode("utf-16-le"))
+    reader = PostReader([utf16])
+    assert [p.id for p in reader] == ["1", "2"]
+    assert [p.reason for p in reader.problems] == ["not valid utf-16 text after element 2; rest of file skipped"]
+    utf16.write_bytes('[{"id": "1", "text": "好"}]'.encode("utf-16")[:-1])  # cut in the middle of a character
+    reader = PostReader([utf16])
+    assert list(reader) == []
+    assert [p.reason for p in reader.problems] == [
+        "not valid utf-16 text before its first element; rest of file skipped"]
+
+
+def test_a_json_array_is_read_in_a_window_of_flat_size(tmp_path, monkeypatch):
+    import tracemalloc
+
+    monkeypatch.setattr(posts_module, "ARRAY_CHUNK", 1 << 14)
+    path = tmp_path / "big.json"
+    item = {"id": "x", "text": "政务新媒体" * 400}
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("[" + ",\n".join(json.dumps({**item, "id": str(i)}, ensure_ascii=False) for i in range(2000)) + "]")
+    assert path.stat().st_size > 11_000_000
+    tracemalloc.start()
+    try:
+        n = sum(1 for _ in PostReader([path]).rows())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert n == 2000 and peak < 1_000_000
+
+
+def test_a_json_object_over_several_lines_is_a_file_problem(tmp_path):
+    path = tmp_path / "doc.json"
+    path.write_text(json.dumps({"data": [{"id": "1", "text": "好"}]}, indent=2), encoding="utf-8")
+    reader = PostReader([path])
+    assert list(reader) == []
+    assert [p.reason for p in reader.problems] == [
+        "one JSON object written over several lines, not JSON Lines (one object per line) or a JSON array "
+        "of posts ([{…}, {…}])"]
 
 
 def test_reading_is_lazy(tmp_path):

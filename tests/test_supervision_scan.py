@@ -60,6 +60,14 @@ def test_jobs_give_the_same_results_in_order(tmp_path, scanner):
     two = [(r.post.id, [pf.fingerprint for pf in r.findings])
            for r in scan_reader(scanner, PostReader([path]), jobs=2, chunksize=4, block_bytes=2000)]
     assert one == two and len(one) == 148
+    # the same posts as a JSON array (rows made in this process, handed out in blocks of rows)
+    array = tmp_path / "p.json"
+    array.write_text(json.dumps([json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()],
+                                ensure_ascii=False, indent=1), encoding="utf-8")
+    for jobs in (1, 2):
+        got = [(r.post.id, [pf.fingerprint for pf in r.findings])
+               for r in scan_reader(scanner, PostReader([array]), jobs=jobs, chunksize=4)]
+        assert got == one
 
 
 def test_workers_report_bad_rows_in_order_and_go_on(tmp_path, scanner):
@@ -250,3 +258,17 @@ def test_cli_scan_exit_codes(tmp_path):
 def test_cli_scan_jobs(tmp_path):
     res = CliRunner().invoke(main, ["scan", str(EXAMPLES / "posts.jsonl"), "--jobs", "2"])
     assert res.exit_code == 1 and len(res.stdout.splitlines()) == 10
+
+
+def test_cli_scan_and_report_read_a_json_array(tmp_path):
+    rows = [json.loads(line) for line in (EXAMPLES / "posts.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    array = tmp_path / "posts.json"
+    array.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    runner = CliRunner()
+    lines = runner.invoke(main, ["scan", str(EXAMPLES / "posts.jsonl")]).stdout.splitlines()
+    res = runner.invoke(main, ["scan", str(array)])
+    assert res.exit_code == 1
+    assert [{**json.loads(x), "path": ""} for x in res.stdout.splitlines()] == [{**json.loads(x), "path": ""} for x in lines]
+    report = runner.invoke(main, ["report", "accounts", str(array)])
+    assert report.exit_code == 0
+    assert report.stdout == runner.invoke(main, ["report", "accounts", str(EXAMPLES / "posts.jsonl")]).stdout

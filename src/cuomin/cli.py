@@ -239,7 +239,7 @@ report_format_option = click.option(
     "--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]), default="md", show_default=True
 )
 output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE, not standard output.")
-encoding_option = click.option("--encoding", help="Input encoding for CSV/JSONL (default: UTF-8, else GB18030/GBK).")
+encoding_option = click.option("--encoding", help="Input encoding for CSV and JSON (default: UTF-8, else GB18030/GBK).")
 as_of_option = click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help="Check date (default: today).")
 
 
@@ -256,7 +256,7 @@ as_of_option = click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD
 @output_option
 def scan(paths, fmt, jobs, ledger_path, as_of, fail_on, select, ignore, allow, packs, config_path, isolated, no_cache,
          encoding, output):
-    """Scan posts (JSONL, CSV or XLSX) and list every finding with its post."""
+    """Scan posts (JSON Lines, JSON array, CSV, XLSX or XLS) and list every finding with its post."""
     from .render.posts import render_scan
     from .supervision.scan import ScanRun
 

@@ -1,9 +1,11 @@
-"""Reading posts and articles from JSONL, CSV and XLSX into :class:`Post` models.
+"""Reading posts and articles from JSON Lines, JSON arrays, CSV and workbooks into
+:class:`Post` records.
 
 Column names may be English (``id``, ``account``, ``text`` …) or the Chinese
 headers that supervision platforms and spreadsheets use (账号名称, 正文, 发布时间 …).
 
-Reading streams: one row at a time, so memory does not grow with the input. A row
+Reading streams: one row at a time, so memory does not grow with the input (a
+workbook's sheet is read whole: it holds at most 1,048,576 rows). A row
 that cannot be used (bad JSON, no text, a date that is not a date) is reported to
 ``on_problem`` with its file and row, counted, and skipped; the rest of the file is
 still read. A file that cannot be read at all is reported once and skipped.
@@ -267,11 +269,11 @@ class PostReader:
     def _file_rows(self, path: Path, split: int = 0) -> Iterator["RawRow | LineBlock"]:
         name = str(path)
         suffix = path.suffix.lower()
-        jsonl = functools.partial(self._jsonl, split=split)  # only JSON Lines can be cut into byte ranges
+        jsonl = functools.partial(self._json, split=split)  # only JSON Lines can be cut into byte ranges
         reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": self._csv, ".tsv": self._csv,
                   ".xlsx": self._workbook, ".xlsm": self._workbook, ".xls": self._workbook}.get(suffix)
         if reader is None:
-            self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected .jsonl, .csv, .xlsx or .xls"))
+            self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected .jsonl, .json, .csv, .xlsx or .xls"))
             return
         if not path.exists():
             self._problem(RowProblem(name, 0, "no such file"))
@@ -291,16 +293,22 @@ class PostReader:
 
     # Each reader yields (row number, payload): a fields dict, a JSON Lines line (text, or
     # an EncodedLine still to decode), or a RowError.
-    def _jsonl(self, path: Path, split: int = 0):
-        """With ``split``, yields ``(first line, LineBlock)`` of about ``split`` bytes
-        instead of lines where the encoding allows it."""
+    def _json(self, path: Path, split: int = 0):
+        """JSON Lines, or a JSON array of objects (told by its first character). With
+        ``split``, JSON Lines come as ``(first line, LineBlock)`` of about ``split``
+        bytes instead of lines where the encoding allows it."""
         with path.open("rb") as fh:
             first = fh.read(4096)
             fh.seek(0)
             encoding = self.encoding or _sniff_encoding(first, path)
-            if first.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
-                raise _FileError("a JSON array, not JSON Lines (one object per line)")
-            line_encoding = _line_encoding(encoding)
+            line_encoding = _line_encoding(encoding)  # (an unknown encoding is a file problem)
+            opening = _first_line(first, encoding)
+            if opening.startswith("["):  # a JSON array of posts (what many exports and APIs give)
+                yield from _array_elements(fh, encoding, escape=line_encoding is not None)
+                return
+            if opening == "{":
+                raise _FileError("one JSON object written over several lines, not JSON Lines (one object "
+                                 "per line) or a JSON array of posts ([{…}, {…}])")
             if line_encoding is not None:
                 # lines split on the byte \n (never inside a character of UTF-8 or GB18030)
                 # and decoded one by one where they are parsed: an undecodable line is one
@@ -317,8 +325,6 @@ class PostReader:
                     line = line.strip().lstrip("\ufeff")
                     if not line:
                         continue
-                    if line_no == 1 and line.startswith("["):
-                        raise _FileError("a JSON array, not JSON Lines (one object per line)")
                     yield line_no, line  # parsed by parse_row, possibly in a worker
             except UnicodeDecodeError:
                 raise _FileError(f"not valid {encoding} text after line {line_no}; rest of file skipped") from None
@@ -515,14 +521,21 @@ def _jsonl_fields(line: str) -> dict:
         raise RowError(f"bad JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
         raise RowError("bad JSON (nested too deeply)") from None
+    return _object_fields(obj, escaped="\\u" in line)
+
+
+def _object_fields(obj, *, escaped: bool) -> dict:
+    """Field → value of a post given as a JSON object; ``escaped``: its text holds a
+    ``\\u`` escape, which may stand for a lone surrogate (half an emoji, cut by the
+    exporter): such a value is read with U+FFFD there, and the post is still scanned."""
     if not isinstance(obj, dict):
         raise RowError("not a JSON object")
     keys = tuple(obj)
     fields = {field: obj[keys[i]] for i, field in _json_header_map(keys).items()}
-    if "\\u" in line:  # an escape may stand for a lone surrogate (half an emoji, cut by the exporter)
+    if escaped:
         for field, value in fields.items():
             if isinstance(value, str) and has_lone_surrogates(value):
-                fields[field] = replace_lone_surrogates(value)  # U+FFFD: the post is still scanned
+                fields[field] = replace_lone_surrogates(value)
     return fields
 
 
@@ -531,6 +544,102 @@ def _json_header_map(keys: tuple) -> dict[int, str]:
     """:func:`header_map` for a row's keys: rows of one file share them, so it is
     worked out once (it was ~5% of a batch scan's time)."""
     return header_map(keys)
+
+
+def _first_line(head: bytes, encoding: str) -> str:
+    """The first non-blank line of a file's head, stripped (decoding errors ignored)."""
+    text = codecs.getincrementaldecoder(encoding)(errors="ignore").decode(head)
+    return next((line.strip() for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
+
+
+#: characters of a JSON array read at a time
+ARRAY_CHUNK = 1 << 16
+_NOT_WHITESPACE = re.compile(r"[^ \t\n\r]")
+
+
+def _array_elements(fh, encoding: str, *, escape: bool) -> Iterator[tuple[int, object]]:
+    """``(n, fields)`` for the *n*-th element of the JSON array in the binary file
+    ``fh`` (a :class:`RowError` for an element that is not an object), parsed one at a
+    time from a window of the text: memory stays flat however long the array, and rows
+    are numbered by their place in it. With ``escape`` (an ASCII-compatible encoding),
+    bytes not valid in ``encoding`` make their element one bad row, as in the other
+    readers. Broken JSON ends the file: where the next element starts cannot be known,
+    so the elements before it are kept and the rest is reported."""
+    stream = io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape" if escape else "strict", newline="")
+    decoder = json.JSONDecoder()
+    buf, pos, done_lines = "", 0, 0  # done_lines: line ends in text dropped from buf
+    eof = False
+
+    def more(n: int = ARRAY_CHUNK) -> None:
+        nonlocal buf, pos, done_lines, eof
+        if pos > ARRAY_CHUNK:  # drop what was parsed (counting its lines)
+            done_lines += buf.count("\n", 0, pos)
+            buf, pos = buf[pos:], 0
+        try:
+            data = stream.read(n)
+        except UnicodeDecodeError:
+            raise _FileError(f"not valid {encoding} text {after()}; rest of file skipped") from None
+        buf += data
+        eof = not data
+
+    def next_char() -> str:
+        """The next character that is not white space (``pos`` at it), or '' at the end."""
+        nonlocal pos
+        while True:
+            m = _NOT_WHITESPACE.search(buf, pos)
+            if m:
+                pos = m.start()
+                return buf[pos]
+            pos = len(buf)
+            if eof:
+                return ""
+            more()
+
+    def after() -> str:
+        return f"after element {n_read}" if n_read else "before its first element"
+
+    def broken(what: str, at: int) -> _FileError:
+        line = done_lines + buf.count("\n", 0, at) + 1
+        return _FileError(f"broken JSON array {after()} (line {line}): {what}; rest of file skipped")
+
+    n_read = 0
+    more()
+    pos = 1 if buf.startswith("\ufeff") else 0  # a BOM the encoding given does not drop
+    next_char()  # the "[" (the caller looked)
+    pos += 1
+    while True:
+        ch = next_char()
+        if ch == "]":
+            pos += 1
+            if next_char():
+                raise broken("more text after the array's end", pos)
+            return
+        if not ch:
+            raise broken("the array is not closed", pos)
+        while True:  # an element, read further until it is complete
+            try:
+                value, end = decoder.raw_decode(buf, pos)
+                if end < len(buf) or eof:  # (a number at the end of the window may go on)
+                    break
+            except json.JSONDecodeError as exc:
+                if eof or len(buf) - pos > CSV_FIELD_LIMIT:
+                    raise broken(exc.msg, exc.pos) from None
+            except RecursionError:
+                raise broken("nested too deeply", pos) from None
+            more(max(ARRAY_CHUNK, len(buf) - pos))
+        n_read += 1
+        try:
+            if escape and _ESCAPED.search(buf, pos, end):
+                raise _undecodable_row(encoding)
+            yield n_read, _object_fields(value, escaped=buf.find("\\u", pos, end) >= 0)
+        except RowError as exc:
+            yield n_read, exc
+        pos = end
+        ch = next_char()
+        if ch == ",":
+            pos += 1
+        elif ch != "]":
+            raise broken("expected , or ] after an element" if ch else "the array is not closed", pos)
 
 
 class _LinesToTheEnd:
