@@ -272,3 +272,56 @@ def test_cli_scan_and_report_read_a_json_array(tmp_path):
     report = runner.invoke(main, ["report", "accounts", str(array)])
     assert report.exit_code == 0
     assert report.stdout == runner.invoke(main, ["report", "accounts", str(EXAMPLES / "posts.jsonl")]).stdout
+
+
+# ------------------------------------------------------------------ --jobs 0
+def _cgroup_tree(tmp_path, proc: str, files: dict[str, str]):
+    root = tmp_path / "cgroup"
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content)
+    (tmp_path / "proc_cgroup").write_text(proc)
+    return str(root), str(tmp_path / "proc_cgroup")
+
+
+V1_PROC = "4:memory:/docker/abc\n2:cpu,cpuacct:/docker/abc\n1:name=systemd:/docker/abc\n"
+
+
+@pytest.mark.parametrize("proc, files, quota", [
+    # cgroup v2: the process's own cgroup, or a parent's tighter limit
+    ("0::/app\n", {"app/cpu.max": "200000 100000\n"}, 2.0),
+    ("0::/app\n", {"app/cpu.max": "150000 100000\n", "cpu.max": "max 100000\n"}, 1.5),
+    ("0::/kube/pod/app\n", {"kube/pod/app/cpu.max": "max 100000\n", "kube/cpu.max": "50000 100000\n"}, 0.5),
+    ("0::/\n", {"cpu.max": "400000 100000\n"}, 4.0),  # a container's own namespace: its limit at the root
+    ("0::/docker/abc\n", {"cpu.max": "300000 100000\n"}, 3.0),  # no namespace: host path not mounted inside
+    ("0::/app\n", {"app/cpu.max": "max 100000\n"}, None),
+    ("0::/app\n", {}, None),
+    ("0::/app\n", {"app/cpu.max": "garbage\n"}, None),
+    # cgroup v1: the cpu controller's tree, quota −1 for none
+    (V1_PROC, {"cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "250000\n",
+               "cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000\n"}, 2.5),
+    (V1_PROC, {"cpu/cpu.cfs_quota_us": "100000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1.0),
+    (V1_PROC, {"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+    ("1:name=systemd:/\n", {"cpu.max": "100000 100000\n"}, None),  # no cpu controller at all
+])
+def test_cgroup_cpu_quota(tmp_path, proc, files, quota):
+    from cuomin.supervision.batch import cgroup_cpu_quota
+
+    assert cgroup_cpu_quota(*_cgroup_tree(tmp_path, proc, files)) == quota
+
+
+def test_jobs_0_is_the_cpus_this_process_may_use(tmp_path, monkeypatch):
+    from cuomin.supervision import batch
+
+    host = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert batch.resolve_jobs(0) == batch.usable_cpus() <= host
+    assert batch.resolve_jobs(3) == 3
+    monkeypatch.setattr(batch.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    limited = _cgroup_tree(tmp_path, "0::/\n", {"cpu.max": "150000 100000\n"})
+    assert batch.usable_cpus(*limited) == 2  # 1.5 CPUs of time: two processes use it
+    tiny = _cgroup_tree(tmp_path / "t", "0::/\n", {"cpu.max": "10000 100000\n"})
+    assert batch.usable_cpus(*tiny) == 1
+    assert batch.usable_cpus(str(tmp_path / "none"), str(tmp_path / "none")) == 64  # no cgroups: the affinity
+    monkeypatch.delattr(batch.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: None)
+    assert batch.usable_cpus(str(tmp_path / "none"), str(tmp_path / "none")) == 1

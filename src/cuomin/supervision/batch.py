@@ -8,6 +8,7 @@ in bounded windows (at most two windows in flight), results come back in input o
 from __future__ import annotations
 
 import hashlib
+import math
 import multiprocessing
 import os
 import pickle
@@ -129,8 +130,70 @@ def in_window(date, date_from, date_to) -> bool:
 
 
 def resolve_jobs(jobs: int) -> int:
-    """``0`` means one per CPU."""
-    return max(1, os.cpu_count() or 1) if jobs <= 0 else jobs
+    """``0`` means one per CPU this process may use (:func:`usable_cpus`)."""
+    return usable_cpus() if jobs <= 0 else jobs
+
+
+def usable_cpus(cgroup_root: str = "/sys/fs/cgroup", proc_cgroup: str = "/proc/self/cgroup") -> int:
+    """The CPUs this process may use: its affinity mask where the OS has one, capped by
+    a cgroup CPU quota (a container's ``--cpus``, a Kubernetes CPU limit), rounded up.
+    ``os.cpu_count()`` is the host's count: in a container limited to 2 CPUs on a
+    64-core host, ``--jobs 0`` would start 64 processes, each holding the rule set."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        n = os.cpu_count() or 1
+    quota = cgroup_cpu_quota(cgroup_root, proc_cgroup)
+    if quota is not None:
+        n = min(n, math.ceil(quota))
+    return max(1, n)
+
+
+def cgroup_cpu_quota(root: str, proc_cgroup: str) -> Optional[float]:
+    """CPUs' worth of time the cgroups of this process allow (the tightest limit on
+    its cgroup or any parent, v2 ``cpu.max`` or v1 ``cpu.cfs_quota_us``), or None
+    when there is none or it cannot be read."""
+    try:
+        with open(proc_cgroup, encoding="utf-8") as fh:
+            entries = [line.rstrip("\n").split(":", 2) for line in fh if line.count(":") >= 2]
+    except OSError:
+        return None
+    limits = []
+    for hierarchy, controllers, path in entries:
+        if hierarchy == "0" and not controllers:  # v2: one tree
+            dirs, read = [root], _cpu_max
+        elif "cpu" in controllers.split(","):  # v1: the cpu controller's tree
+            dirs, read = [os.path.join(root, c) for c in (controllers, "cpu", "cpu,cpuacct")], _cfs_quota
+        else:
+            continue
+        for base in dict.fromkeys(dirs):
+            # the cgroup and its parents; inside a container the tree may be mounted at its own cgroup
+            parts = [p for p in path.split("/") if p]
+            for depth in range(len(parts), -1, -1):
+                quota = read(os.path.join(base, *parts[:depth]))
+                if quota is not None:
+                    limits.append(quota)
+    return min(limits) if limits else None
+
+
+def _cpu_max(directory: str) -> Optional[float]:
+    try:
+        with open(os.path.join(directory, "cpu.max"), encoding="utf-8") as fh:
+            quota, period = fh.read().split()[:2]
+        return int(quota) / int(period) if quota != "max" and int(period) > 0 else None
+    except (OSError, ValueError):
+        return None
+
+
+def _cfs_quota(directory: str) -> Optional[float]:
+    try:
+        with open(os.path.join(directory, "cpu.cfs_quota_us"), encoding="utf-8") as fh:
+            quota = int(fh.read())
+        with open(os.path.join(directory, "cpu.cfs_period_us"), encoding="utf-8") as fh:
+            period = int(fh.read())
+        return quota / period if quota > 0 and period > 0 else None
+    except (OSError, ValueError):
+        return None
 
 
 def scan_posts(scanner: Scanner, posts: Iterable[Post]) -> Iterator[PostResult]:
@@ -152,7 +215,7 @@ def scan_reader(
     block_bytes: int = 1 << 18,
 ) -> Iterator[PostResult]:
     """Scan every post of ``reader`` in order; posts outside ``date_from``–``date_to``
-    come back unscanned (``scanned=False``). With ``jobs`` > 1 (``0``: one per CPU)
+    come back unscanned (``scanned=False``). With ``jobs`` > 1 (``0``: one per usable CPU)
     the work is shared between this process and ``jobs`` − 1 worker processes (see
     :func:`_shared_map`): workers parse rows as well as scan them, and memory stays
     flat whatever the input's size. Skipped rows are reported through the reader,
