@@ -5,18 +5,22 @@ baseline only reads rows; ours also makes them into posts).
 The workbook holds the benchmark's posts (~6 MB of text, one post per row, with the
 columns an export has); both readers go through every row of its first sheet.
 JSON Lines, JSON array (``read_json``) and CSV readers are measured on the same posts
-for comparison.
+for comparison. A batch of six workbooks is scanned with and without reading the next
+workbook ahead in a thread (``PostReader.read_ahead``), interleaved in the same run.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import statistics
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import post_rows, record
+from conftest import post_rows, record, record_value
+from cuomin.supervision.batch import scan_reader
 from cuomin.supervision.posts import PostReader
 
 TARGET_BYTES = 6_000_000
@@ -83,3 +87,36 @@ def test_read_xlsx_with_openpyxl_baseline(benchmark, files, rows, text_bytes):
     n = benchmark.pedantic(read, rounds=5, warmup_rounds=1)
     assert n == len(rows) + 1  # and the header
     record("read_xlsx_openpyxl", benchmark, text_bytes)
+
+
+def test_batch_of_workbooks_read_ahead(tmp_path, rows, text_bytes, scanner):
+    """Six workbooks of ~1 MB of text scanned in one process: the next workbook read in
+    a thread while this one is scanned, against one after the other."""
+    import openpyxl
+
+    paths = []
+    for k in range(6):
+        wb = openpyxl.Workbook(write_only=True)
+        ws = wb.create_sheet()
+        ws.append(HEADER)
+        for r in rows[k::6]:
+            ws.append(r)
+        paths.append(tmp_path / f"w{k}.xlsx")
+        wb.save(paths[-1])
+
+    def scan(ahead: bool) -> float:
+        reader = PostReader(paths)
+        reader.read_ahead = ahead
+        t = time.perf_counter()
+        n = sum(1 for _ in scan_reader(scanner, reader))
+        assert n == len(rows)
+        return time.perf_counter() - t
+
+    scan(True)  # warm-up: lazy loads, DFA
+    times = {True: [], False: []}
+    for _ in range(5):
+        for ahead in (False, True):
+            times[ahead].append(scan(ahead))
+    one_by_one, ahead = statistics.median(times[False]), statistics.median(times[True])
+    record_value("workbook batch scan: read ahead / one after the other (speed)", ratio=one_by_one / ahead,
+                 ahead_s=round(ahead, 3), one_by_one_s=round(one_by_one, 3), mb=round(text_bytes / 1e6, 1))

@@ -187,6 +187,83 @@ def test_xlsx(tmp_path):
     assert reader.skipped_rows == 1 and reader.problems[0].row == 3
 
 
+def _workbooks(tmp_path, n: int) -> list[Path]:
+    openpyxl = pytest.importorskip("openpyxl")
+    paths = []
+    for k in range(n):
+        wb = openpyxl.Workbook()
+        wb.active.append(["编号", "正文"])
+        for i in range(3):
+            wb.active.append([f"{k}-{i}", f"第{k}个文件第{i}篇"])
+        wb.active.append([f"{k}-bad", None])
+        paths.append(tmp_path / f"w{k}.xlsx")
+        wb.save(paths[-1])
+    return paths
+
+
+def test_the_next_workbook_is_read_ahead_in_a_thread(tmp_path, monkeypatch):
+    """While one file's rows are used the next workbook is read in a thread (calamine
+    lets go of the GIL): the same rows, row numbers and problems, in the same order."""
+    w0, w1, w2 = _workbooks(tmp_path, 3)
+    html = tmp_path / "page.xlsx"
+    html.write_bytes(b"<html><table></table></html>")
+    good = _jsonl(tmp_path / "good.jsonl", ['{"id": "j", "text": "好"}'])
+    paths = [w0, html, tmp_path / "missing.xlsx", w1, good, w2]
+    started = []
+    real = posts_module._SheetAhead.__init__
+    monkeypatch.setattr(posts_module._SheetAhead, "__init__", lambda self, path: (started.append(path.name), real(self, path))[1])
+
+    def read(ahead: bool):
+        reader = PostReader(paths)
+        reader.read_ahead = ahead
+        return [(p.id, p.row) for p in reader], [str(p) for p in reader.problems]
+
+    assert read(True) == read(False)
+    assert started == ["page.xlsx", "w1.xlsx", "w2.xlsx"]  # the next file when it is a workbook (not a missing one)
+    posts, problems = read(False)
+    assert [pid for pid, _ in posts] == ["0-0", "0-1", "0-2", "1-0", "1-1", "1-2", "j", "2-0", "2-1", "2-2"]
+    assert problems == [f"{w0}:5: missing text (正文/内容); row skipped",
+                        f"{html}: not an XLSX workbook but an HTML or XML page (some platforms export tables so): "
+                        "open it in Excel and save it as .xlsx",
+                        f"{tmp_path / 'missing.xlsx'}: no such file",
+                        f"{w1}:5: missing text (正文/内容); row skipped",
+                        f"{w2}:5: missing text (正文/内容); row skipped"]
+    reader = PostReader([w0, w1])
+    it = iter(reader)
+    next(it)
+    assert list(reader._ahead) == [w1]  # reading w1 began while w0's first row was in use
+    assert [p.id for p in it] == ["0-1", "0-2", "1-0", "1-1", "1-2"] and not reader._ahead
+
+
+def test_no_read_ahead_thread_runs_while_workers_are_forked(tmp_path, monkeypatch):
+    import multiprocessing
+    import threading
+    import time
+
+    paths = _workbooks(tmp_path, 3)
+    threads_at_start = []
+    real_start = multiprocessing.process.BaseProcess.start
+
+    def start(self):
+        threads_at_start.append(sorted(t.name for t in threading.enumerate() if t.name.startswith("cuomin")))
+        real_start(self)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    real_read = posts_module.read_sheet
+
+    def slow_read(path):  # a thread reading ahead would still be running at the fork
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.3)
+        return real_read(path)
+
+    monkeypatch.setattr(posts_module, "read_sheet", slow_read)
+    reader = PostReader(paths)
+    results = list(scan_reader(Scanner(), reader, jobs=2, chunksize=1))
+    assert [r.post.id for r in results] == [f"{k}-{i}" for k in range(3) for i in range(3)]
+    assert threads_at_start == [[]]
+    assert reader.read_ahead  # turned on once the worker was started
+
+
 def test_workbook_cells_of_every_kind(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     from openpyxl.cell.rich_text import CellRichText, TextBlock

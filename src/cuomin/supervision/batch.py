@@ -18,7 +18,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..check import fails
 from ..engine.scanner import Scanner
@@ -230,7 +230,11 @@ def scan_reader(
         return
     # blocks of rows, each scanned by one process; a JSON Lines block is read by
     # the process that scans it
-    blocks = _shared_map(job.block, reader.blocks(chunksize, block_bytes), jobs - 1)
+    # no thread may run while workers are forked: the next workbook is read ahead only
+    # once they are started
+    reader.read_ahead = False
+    blocks = _shared_map(job.block, reader.blocks(chunksize, block_bytes), jobs - 1,
+                         on_start=reader.start_reading_ahead)
     try:
         yield from _collect(reader, chain.from_iterable(blocks))
     finally:  # stopped early (an error downstream, the consumer gave up): end the workers now
@@ -244,13 +248,14 @@ WORKER_BACKLOG = 4
 IN_FLIGHT_PER_PROCESS = 6
 
 
-def _shared_map(job, items: Iterable, workers: int) -> Iterator:
+def _shared_map(job, items: Iterable, workers: int, on_start: Optional[Callable[[], None]] = None) -> Iterator:
     """``map(job, items)`` in input order, computed by this process *and* ``workers``
     worker processes. Workers take items (blocks of rows: the "chunks" below) from a
     queue kept ``WORKER_BACKLOG`` deep per worker; this process scans the chunks
     beyond that itself instead of waiting, so on *n* cores *n* processes work (a pool
     of *n* workers beside an idle-but-busy parent puts *n* + 1 processes on them and
-    ships every row and result through pipes). A worker's exception is raised here; a worker that dies is an error."""
+    ships every row and result through pipes). A worker's exception is raised here; a worker that dies is an error.
+    ``on_start`` is called once the workers are started."""
     chunks = enumerate(items)
     ready: dict[int, object] = {}
     # The first chunk is scanned here before the workers start: what it loads lazily
@@ -279,6 +284,8 @@ def _shared_map(job, items: Iterable, workers: int) -> Iterator:
     try:
         for proc in procs:
             proc.start()
+        if on_start is not None:
+            on_start()
         while True:
             while not exhausted and sent - received < WORKER_BACKLOG * workers and read - next_out < limit:
                 nxt = next(chunks, None)

@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -215,6 +216,11 @@ class PostReader:
         self.skipped_rows = 0
         self.unreadable_files = 0
         self.problems: list[RowProblem] = []  # kept up to MAX_KEPT, all are counted
+        #: read the next workbook in a thread while this file's rows are used (see
+        #: :meth:`start_reading_ahead`); a caller that forks turns it off until it has
+        self.read_ahead = True
+        self._ahead: dict[Path, _SheetAhead] = {}
+        self._reading: Optional[int] = None  # index in paths of the file being read
 
     MAX_KEPT = 1000
 
@@ -245,17 +251,17 @@ class PostReader:
         """The rows of every file, not yet made into posts (see :func:`parse_row`): the
         cheap, sequential part of reading. A JSON Lines row is still its line of text,
         so that worker processes can do the parsing. Unreadable files are reported here."""
-        for path in self.paths:
-            yield from self._file_rows(path)
+        for i, path in enumerate(self.paths):
+            yield from self._file_rows(path, index=i)
 
     def blocks(self, rows: int = 32, nbytes: int = 1 << 18) -> Iterator["list[RawRow] | LineBlock"]:
         """The rows of every file in blocks, for worker processes: a JSON Lines file in
         an ASCII-compatible encoding as :class:`LineBlock` s of about ``nbytes`` (lines
         the worker reads itself: only the block's place travels through the pipe),
         other files as lists of up to ``rows`` rows. Unreadable files are reported here."""
-        for path in self.paths:
+        for i, path in enumerate(self.paths):
             window: list[RawRow] = []
-            for item in self._file_rows(path, split=nbytes):
+            for item in self._file_rows(path, split=nbytes, index=i):
                 if isinstance(item, LineBlock):
                     yield item
                     continue
@@ -266,12 +272,32 @@ class PostReader:
             if window:
                 yield window
 
-    def _file_rows(self, path: Path, split: int = 0) -> Iterator["RawRow | LineBlock"]:
+    def start_reading_ahead(self) -> None:
+        """Read each next workbook in a thread while the current file's rows are used
+        (calamine parses without holding the GIL, so a batch of workbooks is read on a
+        second core while this one scans). A caller that forks worker processes turns
+        this on once they are started: no thread should run across a fork."""
+        self.read_ahead = True
+        self._read_next_ahead()
+
+    def _read_next_ahead(self) -> None:
+        """Start reading the file after the current one if it is a workbook (only that
+        one: at most two sheets are in memory)."""
+        if not self.read_ahead or self._reading is None or self._reading + 1 >= len(self.paths):
+            return
+        path = self.paths[self._reading + 1]
+        if path.suffix.lower() in _WORKBOOK_SUFFIXES and path not in self._ahead and path.is_file():
+            self._ahead[path] = _SheetAhead(path)
+
+    def _file_rows(self, path: Path, split: int = 0, index: Optional[int] = None) -> Iterator["RawRow | LineBlock"]:
+        if index is not None:
+            self._reading = index
+            self._read_next_ahead()
         name = str(path)
         suffix = path.suffix.lower()
         jsonl = functools.partial(self._json, split=split)  # only JSON Lines can be cut into byte ranges
         reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": self._csv, ".tsv": self._csv,
-                  ".xlsx": self._workbook, ".xlsm": self._workbook, ".xls": self._workbook}.get(suffix)
+                  **dict.fromkeys(_WORKBOOK_SUFFIXES, self._workbook)}.get(suffix)
         if reader is None:
             self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected .jsonl, .json, .csv, .xlsx or .xls"))
             return
@@ -375,27 +401,19 @@ class PostReader:
         """The first sheet of a workbook (XLSX, XLSM, or Excel 97–2003 XLS), read with
         calamine (Rust): 3–5× faster than openpyxl's streaming reader, which took longer
         than scanning the posts. The sheet is read whole (about its text's size in
-        memory; a sheet holds at most 1,048,576 rows of 32,767-character cells)."""
-        from python_calamine import CalamineWorkbook
-
-        try:
-            wb = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # ZipError, XmlError, PasswordError … (all CalamineError), OSError
-            kind = path.suffix.lstrip(".").upper()
-            raise _FileError(_not_a_workbook(path, kind) or f"not a readable {kind} workbook ({exc})") from None
-        with wb:
-            try:
-                rows = wb.get_sheet_by_index(0).iter_rows() if wb.sheet_names else iter(())
-            except Exception as exc:
-                raise _FileError(f"its first sheet cannot be read ({exc})") from None
-            columns = None
-            for row_no, row in enumerate(rows, 1):  # rows are numbered from the sheet's first
-                if not any(c not in (None, "") for c in row):
-                    continue
-                if columns is None:
-                    columns = self._check_header(row, path)
-                    continue
-                yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
+        memory; a sheet holds at most 1,048,576 rows of 32,767-character cells), here or
+        ahead, in a thread (:meth:`start_reading_ahead`)."""
+        ahead = self._ahead.pop(path, None)
+        rows = ahead.take() if ahead is not None else read_sheet(path)
+        columns = None
+        for row_no in range(1, len(rows) + 1):  # rows are numbered from the sheet's first
+            row, rows[row_no - 1] = rows[row_no - 1], None  # (let go of what was used)
+            if not any(c not in (None, "") for c in row):
+                continue
+            if columns is None:
+                columns = self._check_header(row, path)
+                continue
+            yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
 
     def _check_header(self, row, path: Path) -> dict[int, str]:
         columns = header_map(row)
@@ -407,6 +425,49 @@ class PostReader:
         if not self.require_text and not ({"column", "account"} & fields):
             raise _FileError("no column (栏目) or account (账号名称) column in the header")
         return columns
+
+
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def read_sheet(path: Path) -> list[list]:
+    """The rows of a workbook's first sheet as lists of cell values; :class:`_FileError`
+    when it cannot be read."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # ZipError, XmlError, PasswordError … (all CalamineError), OSError
+        kind = path.suffix.lstrip(".").upper()
+        raise _FileError(_not_a_workbook(path, kind) or f"not a readable {kind} workbook ({exc})") from None
+    with wb:
+        try:
+            return list(wb.get_sheet_by_index(0).iter_rows()) if wb.sheet_names else []
+        except Exception as exc:
+            raise _FileError(f"its first sheet cannot be read ({exc})") from None
+
+
+class _SheetAhead:
+    """:func:`read_sheet` of one workbook, run in a thread; :meth:`take` waits for it
+    and gives its rows, or raises what reading it raised."""
+
+    def __init__(self, path: Path):
+        self._outcome: tuple = ([], None)
+        self._thread = threading.Thread(target=self._read, args=(path,), name="cuomin-read-ahead", daemon=True)
+        self._thread.start()
+
+    def _read(self, path: Path) -> None:
+        try:
+            self._outcome = (read_sheet(path), None)
+        except BaseException as exc:  # noqa: BLE001 - raised again where the rows are taken
+            self._outcome = ([], exc)
+
+    def take(self) -> list[list]:
+        self._thread.join()
+        rows, exc = self._outcome
+        if exc is not None:
+            raise exc
+        return rows
 
 
 def _not_a_workbook(path: Path, kind: str) -> Optional[str]:
