@@ -32,27 +32,36 @@ class DecodeError(ValueError):
 
 def decode_bytes(data: bytes, name: str = "<input>", encoding: Optional[str] = None) -> str:
     """Decode ``data``; raise :class:`DecodeError` naming ``name`` when it is not text."""
+    return decode_text(data, name, encoding)[0]
+
+
+def decode_text(data: bytes, name: str = "<input>", encoding: Optional[str] = None) -> tuple[str, str, bytes]:
+    """``(text, codec, bom)``: ``data`` decoded, and the codec and byte-order mark that
+    write the text back as the same bytes. Raises :class:`DecodeError` naming ``name``.
+    The bytes are not copied (a document may be hundreds of megabytes)."""
     if encoding:
         try:
-            return data.decode(encoding)
+            return str(data, encoding), encoding, b""
         except LookupError:
             raise DecodeError(f"{name}: unknown encoding {encoding!r}") from None
         except UnicodeDecodeError as exc:
             raise DecodeError(f"{name}: not valid {encoding} at byte {exc.start}") from None
+    bom = b""
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        bom = codecs.BOM_UTF8
+    elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
-            return data.decode("utf-16")
+            return str(data, "utf-16"), "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be", data[:2]
         except UnicodeDecodeError:
             raise DecodeError(f"{name}: broken UTF-16 text") from None
-    if b"\x00" in data:
+    body = memoryview(data)[len(bom):]
+    if data.find(b"\x00", len(bom)) >= 0:
         raise DecodeError(f"{name}: binary file (contains NUL bytes), not text")
     try:
-        return data.decode("utf-8")
+        return str(body, "utf-8"), "utf-8", bom
     except UnicodeDecodeError as utf8_error:
         try:
-            return data.decode("gb18030")
+            return str(body, "gb18030"), "gb18030", bom
         except UnicodeDecodeError:
             raise DecodeError(
                 f"{name}: neither UTF-8 (bad byte at {utf8_error.start}) nor GB18030/GBK; "

@@ -9,7 +9,6 @@ get from one to the other, and the inline suppressions found in it.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import sys
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
-from ..encoding import DecodeError, decode_bytes
+from ..encoding import DecodeError, decode_text
 from ..suppress import Suppression, line_suppressions
 from .locations import LineIndex, Region, SegmentMap
 
@@ -152,8 +151,10 @@ def read_bytes(
         return Document(
             name, text, "docx", labels=labels, suppressions=tuple(line_suppressions(text)), sha256=digest, path=path
         )
-    text = _decode(data, name, encoding)
-    codec, bom = _codec(data, encoding)
+    try:
+        text, codec, bom = decode_text(data, name=name, encoding=encoding)
+    except DecodeError as exc:
+        raise InputError(str(exc)) from None
     return parse_text(text, name, kind, sha256=digest, path=path, encoding=codec, bom=bom)
 
 
@@ -181,28 +182,3 @@ def read_document(path: Path, encoding: Optional[str] = None) -> Document:
 def read_stdin(name: str = "<stdin>", encoding: Optional[str] = None) -> Document:
     """Standard input, parsed by the kind ``name`` implies (``--stdin-name draft.md``)."""
     return read_bytes(sys.stdin.buffer.read(), name, encoding=encoding)
-
-
-def _decode(data: bytes, name: str, encoding: Optional[str]) -> str:
-    try:
-        return decode_bytes(data, name=name, encoding=encoding)
-    except DecodeError as exc:
-        raise InputError(str(exc)) from None
-
-
-def _codec(data: bytes, encoding: Optional[str]) -> tuple[str, bytes]:
-    """The codec and BOM that write decoded text back as the same bytes (the same
-    choices :func:`cuomin.encoding.decode_bytes` made to read it)."""
-    if encoding:
-        return encoding, b""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8", codecs.BOM_UTF8
-    if data.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le", codecs.BOM_UTF16_LE
-    if data.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be", codecs.BOM_UTF16_BE
-    try:
-        data.decode("utf-8")
-        return "utf-8", b""
-    except UnicodeDecodeError:
-        return "gb18030", b""
