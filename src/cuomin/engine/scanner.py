@@ -287,6 +287,7 @@ class Scanner:
                 hits = self._plain_matcher.find(norm.text)
             if hits:
                 self._match_literals(text, norm, hits, published, candidates, allowed)
+            del norm, hits  # a copy of the text: not kept through the other stages
         has_digit = None
         anchored: frozenset[int] = frozenset()
         if fast and self._anchor_matcher is not None:

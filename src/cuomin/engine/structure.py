@@ -23,10 +23,12 @@ QUOTE_SPAN = 3  # paragraphs a quotation may run over before its opener counts a
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line, without copying the text into lines."""
     pos = 0
-    for line in text.split("\n"):
-        yield pos, pos + len(line)
-        pos += len(line) + 1
+    while (end := text.find("\n", pos)) >= 0:
+        yield pos, end
+        pos = end + 1
+    yield pos, len(text)
 
 
 def unpaired_brackets(text: str) -> Iterator[Hit]:
