@@ -8,6 +8,7 @@ import json
 import zipfile
 
 import docx
+import pytest
 from click.testing import CliRunner
 
 from cuomin.check import check_inputs
@@ -271,3 +272,35 @@ def test_read_document_keeps_bom_for_writing_back(tmp_path):
     p.write_bytes(b"\xef\xbb\xbf" + POL.encode("utf-8"))
     doc = read_document(p)
     assert (doc.text, doc.encoding, doc.bom) == (POL, "utf-8", b"\xef\xbb\xbf")
+
+
+TEXT = "中华人民共和国成立"
+
+
+@pytest.mark.parametrize("data, encoding, codec, bom", [
+    (TEXT.encode("utf-8"), None, "utf-8", b""),
+    (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), None, "utf-8", b"\xef\xbb\xbf"),
+    (TEXT.encode("gbk"), None, "gb18030", b""),
+    (b"\xef\xbb\xbf" + TEXT.encode("gb18030"), None, "gb18030", b"\xef\xbb\xbf"),  # a BOM, then GBK bytes
+    (b"\xff\xfe" + TEXT.encode("utf-16-le"), None, "utf-16-le", b"\xff\xfe"),
+    (b"\xfe\xff" + TEXT.encode("utf-16-be"), None, "utf-16-be", b"\xfe\xff"),
+    (TEXT.encode("utf-16-le"), "utf-16-le", "utf-16-le", b""),
+])
+def test_decoding_says_how_to_write_the_same_bytes_back(data, encoding, codec, bom):
+    doc = read_bytes(data, "a.txt", encoding=encoding)
+    assert (doc.text, doc.encoding, doc.bom) == (TEXT, codec, bom)
+    assert doc.bom + doc.text.encode(doc.encoding) == data
+
+
+@pytest.mark.parametrize("data, encoding, message", [
+    (b"abc\x00def", None, "a.txt: binary file (contains NUL bytes), not text"),
+    (b"\xef\xbb\xbf\x00", None, "a.txt: binary file (contains NUL bytes), not text"),
+    (b"ok \xff\xff\xff", None, "a.txt: neither UTF-8 (bad byte at 3) nor GB18030/GBK; give the encoding with --encoding"),
+    (b"\xff\xfe\x00\xd8", None, "a.txt: broken UTF-16 text"),
+    (b"abc", "no-such-codec", "a.txt: unknown encoding 'no-such-codec'"),
+    (b"ok \xff", "utf-8", "a.txt: not valid utf-8 at byte 3"),
+])
+def test_bytes_that_are_not_text(data, encoding, message):
+    with pytest.raises(InputError) as exc:
+        read_bytes(data, "a.txt", encoding=encoding)
+    assert str(exc.value) == message
