@@ -251,17 +251,17 @@ class PostReader:
         """The rows of every file, not yet made into posts (see :func:`parse_row`): the
         cheap, sequential part of reading. A JSON Lines row is still its line of text,
         so that worker processes can do the parsing. Unreadable files are reported here."""
-        for i, path in enumerate(self.paths):
-            yield from self._file_rows(path, index=i)
+        for i in range(len(self.paths)):
+            yield from self._file_rows(i)
 
     def blocks(self, rows: int = 32, nbytes: int = 1 << 18) -> Iterator["list[RawRow] | LineBlock"]:
         """The rows of every file in blocks, for worker processes: a JSON Lines file in
         an ASCII-compatible encoding as :class:`LineBlock` s of about ``nbytes`` (lines
         the worker reads itself: only the block's place travels through the pipe),
         other files as lists of up to ``rows`` rows. Unreadable files are reported here."""
-        for i, path in enumerate(self.paths):
+        for i in range(len(self.paths)):
             window: list[RawRow] = []
-            for item in self._file_rows(path, split=nbytes, index=i):
+            for item in self._file_rows(i, split=nbytes):
                 if isinstance(item, LineBlock):
                     yield item
                     continue
@@ -289,10 +289,11 @@ class PostReader:
         if path.suffix.lower() in _WORKBOOK_SUFFIXES and path not in self._ahead and path.is_file():
             self._ahead[path] = _SheetAhead(path)
 
-    def _file_rows(self, path: Path, split: int = 0, index: Optional[int] = None) -> Iterator["RawRow | LineBlock"]:
-        if index is not None:
-            self._reading = index
-            self._read_next_ahead()
+    def _file_rows(self, index: int, split: int = 0) -> Iterator["RawRow | LineBlock"]:
+        """The rows of ``paths[index]`` (reading the next workbook ahead meanwhile)."""
+        path = self.paths[index]
+        self._reading = index
+        self._read_next_ahead()
         name = str(path)
         suffix = path.suffix.lower()
         jsonl = functools.partial(self._json, split=split)  # only JSON Lines can be cut into byte ranges
@@ -682,8 +683,8 @@ def _array_elements(fh, encoding: str, *, escape: bool) -> Iterator[tuple[int, o
                 value, end = decoder.raw_decode(buf, pos)
                 if end < len(buf) or eof:  # (a number at the end of the window may go on)
                     break
-            except json.JSONDecodeError as exc:
-                if eof or len(buf) - pos > CSV_FIELD_LIMIT:
+            except json.JSONDecodeError as exc:  # broken, or not all read yet
+                if eof or len(buf) - pos > CSV_FIELD_LIMIT:  # (no post is longer than a CSV field may be)
                     raise broken(exc.msg, exc.pos) from None
             except RecursionError:
                 raise broken("nested too deeply", pos) from None
@@ -692,9 +693,10 @@ def _array_elements(fh, encoding: str, *, escape: bool) -> Iterator[tuple[int, o
         try:
             if escape and _ESCAPED.search(buf, pos, end):
                 raise _undecodable_row(encoding)
-            yield n_read, _object_fields(value, escaped=buf.find("\\u", pos, end) >= 0)
+            payload = _object_fields(value, escaped=buf.find("\\u", pos, end) >= 0)
         except RowError as exc:
-            yield n_read, exc
+            payload = exc
+        yield n_read, payload
         pos = end
         ch = next_char()
         if ch == ",":
