@@ -345,6 +345,18 @@ def test_cli_no_cache_flag(cache_dir, tmp_path):
     assert len(_entries(cache_dir)) == 1
 
 
+def test_rule_codes_and_categories_without_the_rule_objects():
+    from cuomin import Scanner
+
+    typos = Scanner(select=["typo"], ignore=["TYP002"])
+    clone = pickle.loads(pickle.dumps(typos))
+    assert clone._rules is None  # (the rule objects are still packed)
+    assert clone.active_codes == {i.code for i in typos.active_rules()} and "TYP001" in clone.active_codes
+    assert "TYP002" not in clone.active_codes and "POL001" not in clone.active_codes
+    assert clone.rule_categories == {code: info.rule.category.value for code, info in typos.rules.items()}
+    assert clone._rules is None and clone.rule_categories["POL001"] == "political"
+
+
 def test_pickled_scanner_scans_the_same(scanner):
     clone = pickle.loads(pickle.dumps(scanner))
     for text in _noisy_texts(scanner, 30, seed=11):
@@ -352,18 +364,21 @@ def test_pickled_scanner_scans_the_same(scanner):
     assert clone.rules.keys() == scanner.rules.keys()
 
 
-@pytest.mark.parametrize("command", [["check"], ["scan", "--jobs", "2"]])
+@pytest.mark.parametrize("command", [["check"], ["check", "--select", "typo,POL"], ["scan", "--jobs", "2"],
+                                     ["scan", "--ledger", "LEDGER"]])
 def test_cli_from_the_cache_imports_neither_pack_schema_nor_pydantic(tmp_path, command):
     """A CLI call that loads a cached Scanner imports neither the pack schema (pydantic
     models of every rule) nor pydantic itself (findings and posts are dataclasses):
-    pydantic's import was half of a call's start-up."""
+    pydantic's import was half of a call's start-up. Checking ``--select`` and
+    recording in a ledger need only the rules' codes and categories."""
+    command = [str(tmp_path / "cuomin.db") if c == "LEDGER" else c for c in command]
     draft = tmp_path / "draft.txt"
     draft.write_text("今天上午，市政府召开常务会议，研究部署下一阶段的重点工作。\n", encoding="utf-8")
     posts = tmp_path / "posts.jsonl"
     posts.write_text('{"id": "1", "text": "今天上午，市政府召开常务会议，工作己经完成。"}\n' * 50, encoding="utf-8")
     env = {**os.environ, "CUOMIN_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("CUOMIN_NO_CACHE", None)
-    target = draft if command == ["check"] else posts
+    target = draft if command[0] == "check" else posts
     code = (
         "import sys\nfrom cuomin.cli import main\n"
         f"sys.argv = ['cuomin', *{command!r}, {str(target)!r}]\n"

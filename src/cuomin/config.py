@@ -112,7 +112,7 @@ class Settings:
             raise ConfigError(f"{where}{exc}") from None
         for key in ("select", "ignore"):
             for sel in getattr(self, key):
-                if not any(code_selected(i.code, i.rule.category.value, [sel]) for i in scanner.rules.values()):
+                if not any(code_selected(code, cat, [sel]) for code, cat in scanner.rule_categories.items()):
                     source = self.sources[key]
                     where = source if source.startswith("--") else f"{source}: {key}"
                     raise ConfigError(f"{where}: {sel!r} is not a category, rule code or code prefix of any loaded rule")

@@ -191,6 +191,10 @@ class Scanner:
         return not (self.ignore and code_selected(rule.code, cat, self.ignore))
 
     def _build(self) -> None:
+        # what the ledger and option checks need to know of every rule, kept apart from
+        # the rule objects (unpickling those imports pydantic: ~0.1 s)
+        self._categories = {code: info.rule.category.value for code, info in self.rules.items()}
+        self._active_codes = frozenset(code for code, info in self.rules.items() if self._active(info.rule))
         self._literals: list[_Literal] = []
         self._patterns: list[tuple[_RuleMeta, PatternRule]] = []
         self._structures: list[tuple[_RuleMeta, object, object]] = []
@@ -385,6 +389,18 @@ class Scanner:
 
     def active_rules(self) -> list[RuleInfo]:
         return [info for info in self.rules.values() if self._active(info.rule)]
+
+    @property
+    def rule_categories(self) -> dict[str, str]:
+        """Every loaded rule's code → category id (active or not), without loading the
+        rule objects."""
+        return self._categories
+
+    @property
+    def active_codes(self) -> frozenset[str]:
+        """The codes of the rules this Scanner runs (after ``select``/``ignore``),
+        without loading the rule objects."""
+        return self._active_codes
 
     @property
     def literal_count(self) -> int:

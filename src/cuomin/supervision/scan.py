@@ -46,8 +46,7 @@ class ScanRun:
                 self.totals.add(r, self.fail_on)
                 yield r
             return
-        active = [info.code for info in self.scanner.active_rules()]
-        with self.ledger.recorder(self.as_of, active) as rec:
+        with self.ledger.recorder(self.as_of, self.scanner.active_codes) as rec:
             for r in results:
                 self.totals.add(r, self.fail_on)
                 rec.add(r)
