@@ -125,6 +125,21 @@ def test_work_is_shared_between_this_process_and_the_workers(tmp_path, scanner, 
     assert not multiprocessing.active_children()
 
 
+def test_no_worker_for_input_of_one_block(tmp_path, scanner, monkeypatch):
+    """`--jobs` on a handful of posts: forking (~40 ms) would cost more than it saves."""
+    started = []
+    real_start = multiprocessing.process.BaseProcess.start
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start",
+                        lambda self: (started.append(self), real_start(self))[1])
+    path = _rows(tmp_path, 20)
+    one = [(r.post.id, [pf.fingerprint for pf in r.findings]) for r in scan_reader(scanner, PostReader([path]))]
+    few = [(r.post.id, [pf.fingerprint for pf in r.findings])
+           for r in scan_reader(scanner, PostReader([path]), jobs=4)]
+    assert few == one and len(one) == 20 and not started
+    two_blocks = list(scan_reader(scanner, PostReader([path]), jobs=2, block_bytes=path.stat().st_size // 2))
+    assert [r.post.id for r in two_blocks] == [pid for pid, _ in one] and len(started) == 1
+
+
 def test_this_process_takes_blocks_queued_for_a_slow_worker(tmp_path, scanner, monkeypatch):
     # at the end of the input, rather than wait for the worker's queue to drain, this
     # process scans what is still queued: a slow worker holds up one block, not four

@@ -265,6 +265,13 @@ def _shared_map(job, items: Iterable, workers: int, on_start: Optional[Callable[
     if first is None:
         return
     ready[0] = job(first[1])
+    second = next(chunks, None)
+    if second is None:  # one chunk in all: no worker is worth starting
+        if on_start is not None:
+            on_start()
+        yield ready.pop(0)
+        return
+    chunks = chain([second], chunks)
     ctx = multiprocessing.get_context()
     tasks = ctx.Queue()
     done = ctx.Queue()
