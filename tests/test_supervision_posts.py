@@ -484,6 +484,46 @@ def test_json_array_elements_across_read_windows(tmp_path, monkeypatch, chunk):
     assert [r.row for r in rows] == list(range(1, 13))
 
 
+def test_json_array_reader_agrees_with_json_loads_on_random_arrays(monkeypatch):
+    """Random arrays (objects, non-objects, nesting, escapes, emoji, every indent and
+    separator style) read through windows of 1 character and up: the same elements as
+    ``json.loads`` gives, numbered by place."""
+    import io
+    import random
+
+    rnd = random.Random(5)
+    alphabet = '中文字符测试"\\/\n\t ,[]{}:abc123\u00e9\U0001F600'
+
+    def text():
+        return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+
+    def value(depth=0):
+        k = rnd.random()
+        if depth > 2 or k < 0.3:
+            return text()
+        if k < 0.45:
+            return rnd.choice([None, True, False, 0, -1.5e10, 12345678901234567890])
+        if k < 0.6:
+            return [value(depth + 1) for _ in range(rnd.randint(0, 3))]
+        return {text(): value(depth + 1) for _ in range(rnd.randint(0, 3))}
+
+    for _ in range(150):
+        items = [value() if rnd.random() < 0.1 else {"id": str(i), "text": text() or "x", **{text(): value()}}
+                 for i in range(rnd.randint(0, 8))]
+        dumped = json.dumps(items, ensure_ascii=rnd.random() < 0.5, indent=rnd.choice([None, 0, 1, 4]),
+                            separators=rnd.choice([None, (",", ":"), (" , ", " : ")]))
+        monkeypatch.setattr(posts_module, "ARRAY_CHUNK", rnd.choice([1, 2, 3, 7, 64, 65536]))
+        got = [(n, str(p) if isinstance(p, Exception) else p)
+               for n, p in posts_module._array_elements(io.BytesIO(dumped.encode()), "utf-8", escape=True)]
+        expected = []
+        for n, item in enumerate(json.loads(dumped), 1):
+            try:
+                expected.append((n, posts_module._object_fields(item, escaped=True)))
+            except RowError as exc:
+                expected.append((n, str(exc)))
+        assert got == expected, dumped
+
+
 @pytest.mark.parametrize("text, rows, problem", [
     ("[]", [], None),
     ("  [ ]  \n", [], None),
