@@ -604,6 +604,35 @@ def test_a_json_object_over_several_lines_is_a_file_problem(tmp_path):
         "of posts ([{…}, {…}])"]
 
 
+@pytest.mark.parametrize("name, content, problem", [
+    ("p.csv", b"", "empty file: no header row, no posts (an export that failed?)"),
+    ("p.csv", b"\r\n\n  \n", "empty file: no header row, no posts (an export that failed?)"),
+    ("p.jsonl", b"", "empty file: no JSON, no posts (an export that failed?)"),
+    ("p.json", b" \n\t\n", "empty file: no JSON, no posts (an export that failed?)"),
+    ("p.json", b"\xef\xbb\xbf", "empty file: no JSON, no posts (an export that failed?)"),
+    ("p.csv", "编号,正文\n".encode(), None),  # an account with no posts: a header and nothing else
+    ("p.json", b"[ ]", None),
+])
+def test_an_empty_file_is_reported_a_file_of_no_posts_is_not(tmp_path, name, content, problem):
+    path = tmp_path / name
+    path.write_bytes(content)
+    reader = PostReader([path])
+    assert list(reader) == []
+    assert [p.reason for p in reader.problems] == ([problem] if problem else [])
+
+
+def test_an_empty_sheet_is_reported(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.save(tmp_path / "empty.xlsx")
+    wb.active.append(["编号", "正文"])
+    wb.save(tmp_path / "header.xlsx")
+    reader = PostReader([tmp_path / "empty.xlsx", tmp_path / "header.xlsx"])
+    assert list(reader) == []
+    assert [str(p) for p in reader.problems] == [
+        f"{tmp_path / 'empty.xlsx'}: its first sheet is empty: no header row, no posts (an export that failed?)"]
+
+
 def test_reading_is_lazy(tmp_path):
     path = _jsonl(tmp_path / "p.jsonl", ['{"id": "1", "text": "一"}', '{"id": "2", "text": "二"', ])
     it = iter(PostReader([path]))

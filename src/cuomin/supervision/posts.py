@@ -330,6 +330,8 @@ class PostReader:
             encoding = self.encoding or _sniff_encoding(first, path)
             line_encoding = _line_encoding(encoding)  # (an unknown encoding is a file problem)
             opening = _first_line(first, encoding)
+            if not opening and len(first) < 4096:
+                raise _empty("empty file", "JSON")
             if opening.startswith("["):  # a JSON array of posts (what many exports and APIs give)
                 yield from _array_elements(fh, encoding, escape=line_encoding is not None)
                 return
@@ -393,6 +395,8 @@ class PostReader:
                         yield row_no, _undecodable_row(encoding)
                         continue
                     yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
+                if columns is None:
+                    raise _empty("empty file", "header row")
             except UnicodeDecodeError:
                 raise _FileError(f"not valid {encoding} text after row {row_no}; rest of file skipped") from None
             except csv.Error as exc:
@@ -415,6 +419,8 @@ class PostReader:
                 columns = self._check_header(row, path)
                 continue
             yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
+        if columns is None:
+            raise _empty("its first sheet is empty", "header row")
 
     def _check_header(self, row, path: Path) -> dict[int, str]:
         columns = header_map(row)
@@ -491,6 +497,12 @@ def _not_a_workbook(path: Path, kind: str) -> Optional[str]:
 
 class _FileError(Exception):
     pass
+
+
+def _empty(where: str, what: str) -> _FileError:
+    """A file with nothing in it: a posts file may hold no posts, but then it still has
+    its header row (or its [ ]), so an empty one is more likely an export that failed."""
+    return _FileError(f"{where}: no {what}, no posts (an export that failed?)")
 
 
 @dataclass(frozen=True)
