@@ -329,8 +329,11 @@ def test_jobs_0_is_the_cpus_this_process_may_use(tmp_path, monkeypatch):
     from cuomin.supervision import batch
 
     host = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert batch.resolve_jobs(0) == batch.usable_cpus() <= host
-    assert batch.resolve_jobs(3) == 3
+    assert batch.resolve_jobs(0) == min(batch.usable_cpus(), batch.AUTO_JOBS_MAX) <= host
+    assert batch.resolve_jobs(3) == 3 and batch.resolve_jobs(64) == 64  # asked for: not capped
+    monkeypatch.setattr(batch, "usable_cpus", lambda: 64)
+    assert batch.resolve_jobs(0) == batch.AUTO_JOBS_MAX == 8
+    monkeypatch.undo()
     monkeypatch.setattr(batch.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
     limited = _cgroup_tree(tmp_path, "0::/\n", {"cpu.max": "150000 100000\n"})
     assert batch.usable_cpus(*limited) == 2  # 1.5 CPUs of time: two processes use it
@@ -340,3 +343,22 @@ def test_jobs_0_is_the_cpus_this_process_may_use(tmp_path, monkeypatch):
     monkeypatch.delattr(batch.os, "sched_getaffinity", raising=False)
     monkeypatch.setattr(batch.os, "cpu_count", lambda: None)
     assert batch.usable_cpus(str(tmp_path / "none"), str(tmp_path / "none")) == 1
+
+
+def test_cli_scan_uses_every_usable_cpu_unless_told(monkeypatch):
+    """DESIGN: batch work uses all cores; `--jobs 1` asks for one process."""
+    from cuomin.supervision import scan as scan_module
+
+    seen = []
+    real = scan_module.ScanRun.__init__
+
+    def init(self, *args, **kwargs):
+        seen.append(kwargs["jobs"])
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(scan_module.ScanRun, "__init__", init)
+    runner = CliRunner()
+    assert runner.invoke(main, ["scan", str(EXAMPLES / "posts.jsonl")]).exit_code == 1
+    assert runner.invoke(main, ["scan", str(EXAMPLES / "posts.jsonl"), "--jobs", "1"]).exit_code == 1
+    assert seen == [0, 1]
+    assert "[default: 0; x>=0]" in runner.invoke(main, ["scan", "--help"]).stdout

@@ -233,8 +233,9 @@ def _write_output(data, output, fmt: str) -> None:
 
 ledger_option = click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False), metavar="DB",
                              help="Rectification ledger (SQLite file), e.g. cuomin.db.")
-jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
-                           help="Processes scanning: this one and N-1 workers (0: one per CPU it may use).")
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+                           help="Processes scanning: this one and N-1 workers (0: one per CPU it may use, "
+                                "at most 8).")
 report_format_option = click.option(
     "--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]), default="md", show_default=True
 )

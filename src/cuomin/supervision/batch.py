@@ -129,9 +129,15 @@ def in_window(date, date_from, date_to) -> bool:
     return (date_from is None or date >= date_from) and (date_to is None or date <= date_to)
 
 
+#: ``jobs=0`` starts at most this many processes: each holds the rule set (~85 MB), and a
+#: batch on a large shared server should not take every core unasked
+AUTO_JOBS_MAX = 8
+
+
 def resolve_jobs(jobs: int) -> int:
-    """``0`` means one per CPU this process may use (:func:`usable_cpus`)."""
-    return usable_cpus() if jobs <= 0 else jobs
+    """``0`` means one per CPU this process may use (:func:`usable_cpus`), at most
+    :data:`AUTO_JOBS_MAX`."""
+    return min(usable_cpus(), AUTO_JOBS_MAX) if jobs <= 0 else jobs
 
 
 def usable_cpus(cgroup_root: str = "/sys/fs/cgroup", proc_cgroup: str = "/proc/self/cgroup") -> int:
