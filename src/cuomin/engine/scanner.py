@@ -394,7 +394,7 @@ class Scanner:
     def rule_categories(self) -> dict[str, str]:
         """Every loaded rule's code → category id (active or not), without loading the
         rule objects."""
-        return self._categories
+        return dict(self._categories)
 
     @property
     def active_codes(self) -> frozenset[str]:
