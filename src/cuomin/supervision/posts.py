@@ -444,14 +444,25 @@ def read_sheet(path: Path) -> list[list]:
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # ZipError, XmlError, PasswordError … (all CalamineError), OSError
+    except BaseException as exc:  # ZipError, XmlError, PasswordError … (all CalamineError), OSError
+        if not _workbook_failure(exc):
+            raise
         kind = path.suffix.lstrip(".").upper()
         raise _FileError(_not_a_workbook(path, kind) or f"not a readable {kind} workbook ({exc})") from None
     with wb:
         try:
             return list(wb.get_sheet_by_index(0).iter_rows()) if wb.sheet_names else []
-        except Exception as exc:
+        except BaseException as exc:
+            if not _workbook_failure(exc):
+                raise
             raise _FileError(f"its first sheet cannot be read ({exc})") from None
+
+
+def _workbook_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` says a workbook cannot be read: calamine's errors are Exceptions,
+    but a panic in its Rust code is pyo3's PanicException, a BaseException (python-calamine
+    0.8 panics on a workbook with an empty sheet): one bad file, not the end of the batch."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 class _SheetAhead:
