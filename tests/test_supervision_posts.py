@@ -594,6 +594,25 @@ def test_a_json_array_is_read_in_a_window_of_flat_size(tmp_path, monkeypatch):
     assert n == 2000 and peak < 1_000_000
 
 
+def test_an_api_reply_wrapping_the_posts_says_where_they_are(tmp_path):
+    path = _jsonl(tmp_path / "reply.json", [
+        json.dumps({"code": 0, "data": {"total": 2, "list": [{"id": "1", "正文": "好"}, {"id": "2", "正文": "好"}]}},
+                   ensure_ascii=False),
+        json.dumps({"code": 0, "rows": [{"title": "t", "text": "好"}]}),
+        json.dumps({"code": 0, "msg": "ok", "data": [1, 2]}),  # nothing that looks like posts
+        json.dumps({"id": "3", "text": "好", "attachments": [{"url": "https://example.gov.cn/a.pdf"}]}),  # a post
+    ])
+    reader = PostReader([path])
+    assert [p.id for p in reader] == ["3"]
+    assert [(p.row, p.reason) for p in reader.problems] == [
+        (1, "not a post but 2 records under 'data.list' (an API's reply?): give the records as a JSON array "
+            "([{…}, {…}]) or as JSON Lines, one per line"),
+        (2, "not a post but 1 record under 'rows' (an API's reply?): give the records as a JSON array "
+            "([{…}, {…}]) or as JSON Lines, one per line"),
+        (3, "missing text (正文/内容)"),
+    ]
+
+
 def test_a_json_object_over_several_lines_is_a_file_problem(tmp_path):
     path = tmp_path / "doc.json"
     path.write_text(json.dumps({"data": [{"id": "1", "text": "好"}]}, indent=2), encoding="utf-8")

@@ -617,11 +617,34 @@ def _object_fields(obj, *, escaped: bool) -> dict:
         raise RowError("not a JSON object")
     keys = tuple(obj)
     fields = {field: obj[keys[i]] for i, field in _json_header_map(keys).items()}
+    if not fields:
+        wrapped = _wrapped_records(obj)
+        if wrapped is not None:  # {"code": 0, "data": {"list": [...]}}, as APIs give
+            where, n = wrapped
+            raise RowError(f"not a post but {n} record{'s' if n != 1 else ''} under {where!r} (an API's reply?): "
+                           "give the records as a JSON array ([{…}, {…}]) or as JSON Lines, one per line")
     if escaped:
         for field, value in fields.items():
             if isinstance(value, str) and has_lone_surrogates(value):
                 fields[field] = replace_lone_surrogates(value)
     return fields
+
+
+def _wrapped_records(obj: dict, depth: int = 3) -> Optional[tuple[str, int]]:
+    """Where an object that is not a post holds a list of posts (objects with a column
+    we know), as a dotted path, and how many: breadth-first, ``depth`` levels down."""
+    level = [("", obj)]
+    for _ in range(depth):
+        below = []
+        for where, node in level:
+            for key, value in node.items():
+                path = f"{where}.{key}" if where else str(key)
+                if isinstance(value, list) and value and isinstance(value[0], dict) and header_map(value[0]):
+                    return path, len(value)
+                if isinstance(value, dict):
+                    below.append((path, value))
+        level = below
+    return None
 
 
 @functools.lru_cache(maxsize=256)
