@@ -185,16 +185,18 @@ class Scanner:
 
     # ---------------------------------------------------------------- building
     def _active(self, rule: "Rule") -> bool:
-        cat = rule.category.value
-        if self.select and not code_selected(rule.code, cat, self.select):
+        return self._selected(rule.code, rule.category.value)
+
+    def _selected(self, code: str, category: str) -> bool:
+        """Whether a rule of this code and category runs, after ``select``/``ignore``."""
+        if self.select and not code_selected(code, category, self.select):
             return False
-        return not (self.ignore and code_selected(rule.code, cat, self.ignore))
+        return not (self.ignore and code_selected(code, category, self.ignore))
 
     def _build(self) -> None:
         # what the ledger and option checks need to know of every rule, kept apart from
         # the rule objects (unpickling those imports pydantic: ~0.1 s)
         self._categories = {code: info.rule.category.value for code, info in self.rules.items()}
-        self._active_codes = frozenset(code for code, info in self.rules.items() if self._active(info.rule))
         self._literals: list[_Literal] = []
         self._patterns: list[tuple[_RuleMeta, PatternRule]] = []
         self._structures: list[tuple[_RuleMeta, object, object]] = []
@@ -400,7 +402,7 @@ class Scanner:
     def active_codes(self) -> frozenset[str]:
         """The codes of the rules this Scanner runs (after ``select``/``ignore``),
         without loading the rule objects."""
-        return self._active_codes
+        return frozenset(code for code, category in self._categories.items() if self._selected(code, category))
 
     @property
     def literal_count(self) -> int:
