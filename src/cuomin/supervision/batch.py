@@ -172,9 +172,9 @@ def cgroup_cpu_quota(root: str, proc_cgroup: str) -> Optional[float]:
             dirs, read = [os.path.join(root, c) for c in (controllers, "cpu", "cpu,cpuacct")], _cfs_quota
         else:
             continue
+        parts = [p for p in path.split("/") if p]
         for base in dict.fromkeys(dirs):
             # the cgroup and its parents; inside a container the tree may be mounted at its own cgroup
-            parts = [p for p in path.split("/") if p]
             for depth in range(len(parts), -1, -1):
                 quota = read(os.path.join(base, *parts[:depth]))
                 if quota is not None:
@@ -234,10 +234,9 @@ def scan_reader(
     if jobs == 1:
         yield from _collect(reader, map(job, reader.rows()))
         return
-    # blocks of rows, each scanned by one process; a JSON Lines block is read by
-    # the process that scans it
-    # no thread may run while workers are forked: the next workbook is read ahead only
-    # once they are started
+    # blocks of rows, each scanned by one process (a JSON Lines block is read by the
+    # process that scans it). No thread may run while workers are forked: the next
+    # workbook is read ahead only once they are started.
     reader.read_ahead = False
     blocks = _shared_map(job.block, reader.blocks(chunksize, block_bytes), jobs - 1,
                          on_start=reader.start_reading_ahead)
