@@ -200,6 +200,113 @@ def test_docx_label_in_text_and_json_output(tmp_path):
     assert records[0]["location"] == "第2段" and records[0]["line"] == 2
 
 
+def _rewrite_docx(path, edit):
+    """Apply ``edit(parts)`` (part name → bytes) to a .docx written by python-docx."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    edit(parts)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _notes(kind, texts):
+    """A footnotes/endnotes part as Word writes it: two separator notes, then the notes."""
+    tag = kind[:-1]
+    seps = "".join(f'<w:{tag} w:type="{t}" w:id="{i}"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>'
+                   for i, t in ((-1, "separator"), (0, "continuationSeparator")))
+    notes = "".join(f'<w:{tag} w:id="{i}">' + "".join(f"<w:p><w:r><w:t>{t}</w:t></w:r></w:p>" for t in paras)
+                    + f"</w:{tag}>" for i, paras in enumerate(texts, 1))
+    return f'<?xml version="1.0" encoding="UTF-8"?><w:{kind} xmlns:w="{W}">{seps}{notes}</w:{kind}>'.encode()
+
+
+def make_docx_with_surroundings(path):
+    d = docx.Document()
+    d.add_paragraph("正文第一段。")  # 第1段
+    d.add_paragraph("正文第二段。")  # 第2段, holds the text box
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "县国土资源局文件"
+    section.different_first_page_header_footer = True
+    section.first_page_footer.paragraphs[0].text = "第一页页脚：中华人名共和国"
+    section.footer.paragraphs[0].text = "普通页脚"
+    d.add_section()  # a second section: it shares the first one's header (no part of its own)
+    d.add_paragraph("第二节正文，己经完成。")  # 第3段
+    d.save(path)
+
+    def edit(parts):
+        xml = parts["word/document.xml"].decode("utf-8")
+        box = "<w:p><w:r><w:t>文本框里的按装说明</w:t></w:r></w:p>"
+        # Word writes a text box twice: for readers that know shapes (mc:Choice) and a VML copy (mc:Fallback)
+        shape = (f'<w:r><mc:AlternateContent xmlns:mc="{MC_NS}"><mc:Choice Requires="wps"><w:drawing>'
+                 f"<w:txbxContent>{box}</w:txbxContent></w:drawing></mc:Choice>"
+                 f"<mc:Fallback><w:pict><w:txbxContent>{box}</w:txbxContent></w:pict></mc:Fallback>"
+                 "</mc:AlternateContent></w:r>")
+        xml = xml.replace("<w:t>正文第二段。</w:t></w:r>", "<w:t>正文第二段。</w:t></w:r>" + shape, 1)
+        parts["word/document.xml"] = xml.encode("utf-8")
+        header = parts["word/header1.xml"].decode("utf-8")  # and a red header's box in the page header
+        parts["word/header1.xml"] = header.replace(
+            "<w:t>县国土资源局文件</w:t></w:r>",
+            "<w:t>县国土资源局文件</w:t></w:r>" + shape.replace("文本框里的按装说明", "县人民政府办公室"), 1).encode()
+        parts["word/footnotes.xml"] = _notes("footnotes", [["脚注一：中华人名共和国"], ["脚注二", "第二段己经"]])
+        parts["word/endnotes.xml"] = _notes("endnotes", [["尾注：一如继往"]])
+        rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
+        extra = "".join(f'<Relationship Id="rIdN{kind}" Type="{R_NS}/{kind}" Target="{kind}.xml"/>'
+                        for kind in ("footnotes", "endnotes"))
+        parts["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", extra + "</Relationships>").encode()
+        types = parts["[Content_Types].xml"].decode("utf-8")
+        extra = "".join(
+            f'<Override PartName="/word/{kind}.xml" ContentType="application/'
+            f'vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"/>' for kind in ("footnotes", "endnotes"))
+        parts["[Content_Types].xml"] = types.replace("</Types>", extra + "</Types>").encode()
+
+    _rewrite_docx(path, edit)
+    return path
+
+
+def test_docx_text_boxes_headers_footers_and_notes_come_after_the_body(tmp_path, scanner):
+    p = make_docx_with_surroundings(tmp_path / "red_header.docx")
+    (r,) = check(scanner, p)
+    lines = r.document.text.split("\n")
+    labels = r.document.labels
+    assert list(zip(labels, lines)) == [
+        ("第1段", "正文第一段。"),
+        ("第2段", "正文第二段。"),  # the text box's text is not the paragraph's
+        ("第3段", ""),  # the section break (an empty paragraph holding it, as Word counts it)
+        ("第4段", "第二节正文，己经完成。"),
+        ("文本框1第1段", "文本框里的按装说明"),  # once: the VML copy is not read again
+        ("第1节页眉第1段", "县国土资源局文件"),  # headers before footers, the first page's first
+        ("第1节页眉文本框1第1段", "县人民政府办公室"),
+        ("第1节首页页脚第1段", "第一页页脚：中华人名共和国"),
+        ("第1节页脚第1段", "普通页脚"),
+        ("脚注1第1段", "脚注一：中华人名共和国"),
+        ("脚注2第1段", "脚注二"),
+        ("脚注2第2段", "第二段己经"),
+        ("尾注1第1段", "尾注：一如继往"),
+    ]
+    got = [(f.code, f.line, f.column, f.text, r.label(f)) for f in r.findings]
+    assert got == [
+        ("TYP001", 4, 7, "己经", "第4段"),
+        ("TYP001", 5, 6, "按装", "文本框1第1段"),
+        ("OUT002", 6, 2, "国土资源局", "第1节页眉第1段"),  # the red header's outdated unit name
+        ("POL001", 8, 7, "中华人名共和国", "第1节首页页脚第1段"),
+        ("POL001", 10, 5, "中华人名共和国", "脚注1第1段"),
+        ("TYP001", 12, 4, "己经", "脚注2第2段"),
+        ("TYP001", 13, 4, "一如继往", "尾注1第1段"),
+    ]
+    assert_exact(r)
+
+
+def test_a_broken_header_part_is_an_input_error(tmp_path, scanner):
+    p = make_docx_with_surroundings(tmp_path / "x.docx")
+    _rewrite_docx(p, lambda parts: parts.update({"word/endnotes.xml": b"<w:endnotes"}))
+    (r,) = check(scanner, p)
+    assert r.error.startswith(f"{p}: a broken .docx package (XMLSyntaxError: ")
+
+
 def test_bad_docx_and_old_doc_are_input_errors(tmp_path, scanner):
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")

@@ -1,23 +1,28 @@
-"""Word (.docx): every paragraph of the body and of its tables, in document order.
+"""Word (.docx): every paragraph of the body and of its tables, in document order,
+then what is printed around it: text boxes, headers and footers, footnotes, endnotes.
 
-The extracted text has one paragraph per line, so a finding's line *is* its paragraph
-number (every ¶ counts, empty ones too, as Word counts them) and its column is the
-character within the paragraph. Each line has a label for reports: ``第12段`` or
-``表格1第2行第3列，第12段``.
+The extracted text has one paragraph per line. The body comes first, so a body
+finding's line *is* its paragraph number (every ¶ counts, empty ones too, as Word
+counts them) and its column is the character within the paragraph. Each line has a
+label for reports: ``第12段``, ``表格1第2行第3列，第12段``, and after the body
+``文本框1第2段``, ``第1节页眉第1段`` (``第1节首页页脚第1段``, ``第2节偶数页页眉第1段``),
+``脚注3第1段``, ``尾注1第1段``.
 
 Tracked changes are read as if accepted (insertions in, deletions out): that is the
 text that will be published. Field codes are skipped and field results kept; a line
-break or page break inside a paragraph becomes a space. Text boxes, headers, footers,
-footnotes and comments are not read (docs/cli-check.md says so).
+break or page break inside a paragraph becomes a space. Comments are not read: they
+are not published.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from typing import Iterator
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _SKIP = frozenset({"del", "moveFrom", "txbxContent", "instrText", "delText", "pPr", "rPr", "fldData", "sectPr"})
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -108,7 +113,8 @@ def parse_docx(data: bytes) -> tuple[str, tuple[str, ...]]:
         import docx  # python-docx
         from docx.opc.exceptions import PackageNotFoundError
 
-        body = docx.Document(io.BytesIO(data)).element.body
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
     except (zipfile.BadZipFile, PackageNotFoundError):
         raise DocxError("not a .docx file (not a Word 2007+ package)") from None
     except KeyError as exc:
@@ -116,7 +122,84 @@ def parse_docx(data: bytes) -> tuple[str, tuple[str, ...]]:
     except Exception as exc:  # lxml syntax errors, wrong content type (.docm, .dotx) …
         raise DocxError(f"not a readable .docx file ({type(exc).__name__}: {exc})") from None
     paragraphs = _paragraphs(body, "", {"tables": 0})
-    labels = tuple(
-        f"{where}，第{i}段" if where else f"第{i}段" for i, (_text, where) in enumerate(paragraphs, 1)
-    )
-    return "\n".join(text for text, _ in paragraphs), labels
+    labels = [f"{where}，第{i}段" if where else f"第{i}段" for i, (_text, where) in enumerate(paragraphs, 1)]
+    try:
+        around = list(_around_the_body(document))
+    except Exception as exc:  # a header, footer or notes part that is not XML
+        raise DocxError(f"a broken .docx package ({type(exc).__name__}: {exc})") from None
+    for place, container in around:
+        for i, (text, where) in enumerate(_paragraphs(container, "", {"tables": 0}), 1):
+            paragraphs.append((text, where))
+            labels.append(f"{place}{where}，第{i}段" if where else f"{place}第{i}段")
+    return "\n".join(text for text, _ in paragraphs), tuple(labels)
+
+
+_SECTION_PARTS = {"headerReference": "页眉", "footerReference": "页脚"}
+_PAGES = {"first": "首页", "default": "", "even": "偶数页"}  # (in the order they are read)
+
+
+def _around_the_body(document) -> Iterator[tuple[str, object]]:
+    """``(place, element)`` for what is printed besides the body, each holding
+    paragraphs: text boxes in body order, each section's headers and footers (a part
+    that several sections share is read once, under the first), footnotes, endnotes."""
+    body = document.element.body
+    yield from _text_boxes("", body)
+    related = document.part.related_parts
+    seen = set()
+    # a section's properties end its last paragraph (and the body, for the last section);
+    # those inside a tracked change of the properties are the old ones
+    sections = [s for s in body.iter(f"{{{W}}}sectPr") if _split(s.getparent().tag)[1] in ("body", "pPr")]
+    for section, sect in enumerate(sections, 1):
+        refs = [ref for ref in sect if _split(ref.tag)[1] in _SECTION_PARTS]
+        for ref in sorted(refs, key=_reading_order):
+            part = related.get(ref.get(f"{{{R}}}id"))
+            if part is None or part.partname in seen:
+                continue
+            seen.add(part.partname)
+            place = f"第{section}节{_PAGES.get(_page(ref), '')}{_SECTION_PARTS[_split(ref.tag)[1]]}"
+            root = _xml(part.blob)
+            yield place, root
+            yield from _text_boxes(place, root)
+    for reltype, kind, tag in (("footnotes", "脚注", "footnote"), ("endnotes", "尾注", "endnote")):
+        part = next((rel.target_part for rel in document.part.rels.values()
+                     if not rel.is_external and rel.reltype.endswith("/" + reltype)), None)
+        if part is None:
+            continue
+        # the separator "notes" Word keeps in the part have a type; real notes have none
+        notes = [note for note in _xml(part.blob) if _split(note.tag) == (W, tag) and note.get(f"{{{W}}}type") is None]
+        for n, note in enumerate(notes, 1):
+            yield f"{kind}{n}", note
+
+
+def _page(ref) -> str:
+    return ref.get(f"{{{W}}}type", "default")
+
+
+def _reading_order(ref) -> tuple[int, int]:
+    """Headers before footers; each: the first page's, the others', the even pages'."""
+    pages = list(_PAGES)
+    return list(_SECTION_PARTS).index(_split(ref.tag)[1]), pages.index(_page(ref)) if _page(ref) in pages else len(pages)
+
+
+def _text_boxes(place: str, root) -> Iterator[tuple[str, object]]:
+    """The text boxes in ``root``, in order (their paragraphs are not the root's)."""
+    boxes = [box for box in root.iter(f"{{{W}}}txbxContent") if not _in_fallback(box, root)]
+    for n, box in enumerate(boxes, 1):
+        yield f"{place}文本框{n}", box
+
+
+def _in_fallback(element, top) -> bool:
+    """Whether ``element`` is in an ``mc:Fallback`` (the copy of a text box kept for old
+    readers: its text is read from the ``mc:Choice`` beside it)."""
+    parent = element.getparent()
+    while parent is not None and parent is not top:
+        if _split(parent.tag) == (MC, "Fallback"):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _xml(blob: bytes):
+    from docx.oxml.parser import parse_xml
+
+    return parse_xml(blob)
