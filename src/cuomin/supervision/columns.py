@@ -22,19 +22,14 @@ counts as not updated; items dated after the check date are ignored.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from .posts import PostReader, RowProblem
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .tomlmodels import load_model, parse_model
 
 NO_UNIT = "（未注明单位）"
 PASS = "合格"
@@ -110,30 +105,12 @@ stale_columns_veto = 5
 
 
 def parse_config(text: str, name: str = "<config>") -> FreshnessConfig:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise FreshnessConfigError(f"{name}: not valid TOML: {exc}") from None
-    try:
-        return FreshnessConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise FreshnessConfigError(f"{name}: {problems}") from None
+    return parse_model(text, name, FreshnessConfig, FreshnessConfigError)
 
 
 def load_config(path: Optional[Path] = None) -> FreshnessConfig:
     """The configuration in ``path``, or :data:`DEFAULT_CONFIG`."""
-    if path is None:
-        return parse_config(DEFAULT_CONFIG, "<default>")
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FreshnessConfigError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FreshnessConfigError(f"{path}: cannot read: {exc}") from None
-    return parse_config(text, str(path))
+    return load_model(path, DEFAULT_CONFIG, parse_config, FreshnessConfigError)
 
 
 # ------------------------------------------------------------------ periods

@@ -24,7 +24,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
 from ..models import Record
@@ -81,17 +81,46 @@ def _key(name) -> str:
 
 
 def header_map(headers: Iterable) -> dict[int, str]:
-    """Column index → field, for the headers we recognise (the first of each wins)."""
+    """Column index → field, for the headers of posts we recognise (the first of each wins)."""
+    return _map_headers(headers, _ALIAS_TO_FIELD)
+
+
+def _map_headers(headers: Iterable, alias_to_field: Mapping[str, str]) -> dict[int, str]:
     out: dict[int, str] = {}
     seen: set[str] = set()
     for i, name in enumerate(headers):
         if name is None:
             continue
-        field = _ALIAS_TO_FIELD.get(_key(name))
+        field = alias_to_field.get(_key(name))
         if field and field not in seen:
             out[i] = field
             seen.add(field)
     return out
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns of a kind of record other than posts (service guides…): field →
+    accepted column names (compared without spaces, lower-cased), and the fields a file's
+    header must have. A :class:`PostReader` given one yields rows of these fields."""
+
+    aliases: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def _alias_to_field(self) -> dict[str, str]:
+        return {_key(name): field for field, names in self.aliases.items() for name in names}
+
+    def map(self, headers: Iterable) -> dict[int, str]:
+        """Column index → field, as :func:`header_map` does for posts."""
+        return _map_headers(headers, self._alias_to_field)
+
+    def check(self, mapped: dict[int, str]) -> None:
+        """Raise :class:`RowError` naming the first required field the header lacks."""
+        for field in self.required:
+            if field not in mapped.values():
+                raise RowError(f"no {field} column in the header (expected one of: "
+                               + ", ".join(self.aliases[field]) + ")")
 
 
 @dataclass(frozen=True)
@@ -207,9 +236,12 @@ class PostReader:
         require_text: bool = True,
         encoding: Optional[str] = None,
         on_problem: Optional[ProblemHandler] = None,
+        columns: Optional[Columns] = None,
     ):
         self.paths = [Path(p) for p in paths]
         self.require_text = require_text
+        #: the fields rows are read into: posts' (:data:`FIELD_ALIASES`) unless given
+        self.columns = columns
         self.encoding = encoding
         self.on_problem = on_problem
         self.rows_read = 0
@@ -333,7 +365,7 @@ class PostReader:
             if not opening and len(first) < 4096:
                 raise _empty("empty file", "JSON")
             if opening.startswith("["):  # a JSON array of posts (what many exports and APIs give)
-                yield from _array_elements(fh, encoding, escape=line_encoding is not None)
+                yield from _array_elements(fh, encoding, escape=line_encoding is not None, columns=self.columns)
                 return
             if opening == "{":
                 raise _FileError("one JSON object written over several lines, not JSON Lines (one object "
@@ -423,6 +455,13 @@ class PostReader:
             raise _empty("its first sheet is empty", "header row")
 
     def _check_header(self, row, path: Path) -> dict[int, str]:
+        if self.columns is not None:
+            columns = self.columns.map(row)
+            try:
+                self.columns.check(columns)
+            except RowError as exc:
+                raise _FileError(str(exc)) from None
+            return columns
         columns = header_map(row)
         fields = set(columns.values())
         if self.require_text and "text" not in fields:
@@ -583,41 +622,49 @@ class RawRow:
 
 def parse_row(raw: RawRow, require_text: bool = True) -> "Post | RowProblem":
     """Make a :class:`Post` of a row, or say why the row is skipped."""
-    fields = raw.payload
     try:
-        if isinstance(fields, RowError):
-            raise fields
-        if isinstance(fields, EncodedLine):
-            try:
-                fields = fields.data.decode(fields.encoding).strip()
-            except UnicodeDecodeError:
-                raise _undecodable_row(fields.encoding) from None
-        if isinstance(fields, str):
-            fields = _jsonl_fields(fields)
-        return make_post(fields, raw.file, raw.row, require_text=require_text)
+        return make_post(row_fields(raw), raw.file, raw.row, require_text=require_text)
     except RowError as exc:
         return RowProblem(raw.file, raw.row, str(exc))
 
 
-def _jsonl_fields(line: str) -> dict:
+def row_fields(raw: RawRow, columns: Optional[Columns] = None) -> dict:
+    """Field → value of a row of a :class:`PostReader` (a JSON Lines row is parsed
+    here); raises :class:`RowError` saying why the row cannot be read."""
+    fields = raw.payload
+    if isinstance(fields, RowError):
+        raise fields
+    if isinstance(fields, EncodedLine):
+        try:
+            fields = fields.data.decode(fields.encoding).strip()
+        except UnicodeDecodeError:
+            raise _undecodable_row(fields.encoding) from None
+    if isinstance(fields, str):
+        fields = _jsonl_fields(fields, columns)
+    return fields
+
+
+def _jsonl_fields(line: str, columns: Optional[Columns] = None) -> dict:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise RowError(f"bad JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
         raise RowError("bad JSON (nested too deeply)") from None
-    return _object_fields(obj, escaped="\\u" in line)
+    return _object_fields(obj, escaped="\\u" in line, columns=columns)
 
 
-def _object_fields(obj, *, escaped: bool) -> dict:
-    """Field → value of a post given as a JSON object; ``escaped``: its text holds a
-    ``\\u`` escape, which may stand for a lone surrogate (half an emoji, cut by the
-    exporter): such a value is read with U+FFFD there, and the post is still scanned."""
+def _object_fields(obj, *, escaped: bool, columns: Optional[Columns] = None) -> dict:
+    """Field → value of a post (or a record of ``columns``) given as a JSON object;
+    ``escaped``: its text holds a ``\\u`` escape, which may stand for a lone surrogate
+    (half an emoji, cut by the exporter): such a value is read with U+FFFD there, and
+    the post is still scanned."""
     if not isinstance(obj, dict):
         raise RowError("not a JSON object")
     keys = tuple(obj)
-    fields = {field: obj[keys[i]] for i, field in _json_header_map(keys).items()}
-    if not fields:
+    mapped = _json_header_map(keys) if columns is None else columns.map(keys)
+    fields = {field: obj[keys[i]] for i, field in mapped.items()}
+    if not fields and columns is None:
         wrapped = _wrapped_records(obj)
         if wrapped is not None:  # {"code": 0, "data": {"list": [...]}}, as APIs give
             where, n = wrapped
@@ -665,7 +712,7 @@ ARRAY_CHUNK = 1 << 16
 _NOT_WHITESPACE = re.compile(r"[^ \t\n\r]")
 
 
-def _array_elements(fh, encoding: str, *, escape: bool) -> Iterator[tuple[int, object]]:
+def _array_elements(fh, encoding: str, *, escape: bool, columns: Optional[Columns] = None) -> Iterator[tuple[int, object]]:
     """``(n, fields)`` for the *n*-th element of the JSON array in the binary file
     ``fh`` (a :class:`RowError` for an element that is not an object), parsed one at a
     time from a window of the text: memory stays flat however long the array, and rows
@@ -739,7 +786,7 @@ def _array_elements(fh, encoding: str, *, escape: bool) -> Iterator[tuple[int, o
         try:
             if escape and _ESCAPED.search(buf, pos, end):
                 raise _undecodable_row(encoding)
-            payload = _object_fields(value, escaped=buf.find("\\u", pos, end) >= 0)
+            payload = _object_fields(value, escaped=buf.find("\\u", pos, end) >= 0, columns=columns)
         except RowError as exc:
             payload = exc
         yield n_read, payload
