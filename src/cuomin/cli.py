@@ -280,7 +280,7 @@ def scan(paths, fmt, jobs, ledger_path, as_of, fail_on, select, ignore, allow, p
 
 @main.group()
 def report():
-    """Supervision reports: per-account counts (accounts) and column freshness (columns)."""
+    """Supervision reports: per-account counts (accounts), column freshness (columns), service guides (guides)."""
 
 
 @report.command("accounts")
@@ -353,6 +353,30 @@ def report_columns(paths, as_of, rules_path, date_from, date_to, fmt, detail, ou
     result = freshness_report(paths, as_of, config, date_from=date_from, date_to=date_to, encoding=encoding,
                               on_problem=_report_problem)
     _write_output(render_columns(result, fmt, detail), output, fmt)
+    sys.exit(2 if result.skipped_rows or result.unreadable_files else 0)
+
+
+@report.command("guides")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Key elements and placeholders (TOML; default: the national indicators).")
+@click.option("--forms-dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Where form files named by relative paths are (default: each guides file's directory).")
+@report_format_option
+@click.option("--detail", is_flag=True, help="List every guide, not only the failing ones (md, csv).")
+@output_option
+@encoding_option
+def report_guides(paths, rules_path, forms_dir, fmt, detail, output, encoding):
+    """Service guides (办事指南): missing elements and unusable forms (部门 | 事项名称 | 存在问题 | 检查结果)."""
+    from .render.tables import render_guides
+    from .supervision.guides import GuideConfigError, guide_report, load_guide_config
+
+    try:
+        config = load_guide_config(Path(rules_path) if rules_path else None)
+    except GuideConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    result = guide_report(paths, config, forms_dir=forms_dir, encoding=encoding, on_problem=_report_problem)
+    _write_output(render_guides(result, fmt, detail), output, fmt)
     sys.exit(2 if result.skipped_rows or result.unreadable_files else 0)
 
 

@@ -178,23 +178,54 @@ def column_table(report) -> Table:
 def render_columns(report, fmt: str, detail: bool = False) -> Union[str, bytes]:
     """The failing-units table (部门 | 存在问题 | 检查结果); ``detail`` adds the
     per-column table (always in JSON and as the XLSX's second sheet)."""
+    return _render_judged(report, fmt, unit_table(report), column_table(report), detail, "（无不合格单位）",
+                          detail_after=True)
+
+
+def _render_judged(report, fmt: str, failing: Table, every: Table, detail: bool, none: str, *,
+                   detail_after: bool) -> Union[str, bytes]:
+    """A report that judges things (units, guides): the failing ones, or with ``detail``
+    every one (in Markdown after the failing ones when ``detail_after``, else instead
+    of them), then the summary; JSON is the report's dict, XLSX has both tables."""
     if fmt == "json":
         return json_text(report.to_dict()) + "\n"
-    units = unit_table(report)
-    columns = column_table(report)
     if fmt == "csv":
-        return csv_text(columns if detail else units)
+        return csv_text(every if detail else failing)
     if fmt == "md":
-        lines = markdown(units) if units.rows else ["（无不合格单位）"]
+        first = every if detail and not detail_after else failing
+        lines = markdown(first) if first.rows else [none]
         lines += ["", report.summary()]
-        if detail:
-            lines += ["", *markdown(columns)]
+        if detail and detail_after:
+            lines += ["", *markdown(every)]
         return "\n".join(lines) + "\n"
     if fmt == "xlsx":
         buf = io.BytesIO()
-        write_xlsx([units, columns], buf)
+        write_xlsx([failing, every], buf)
         return buf.getvalue()
     raise ValueError(f"unknown format {fmt!r}")
+
+
+# ------------------------------------------------------------------ service guides
+GUIDE_HEADERS = ["部门", "事项名称", "存在问题", "检查结果"]
+GUIDE_DETAIL_HEADERS = ["部门", "事项名称", "表格文件", "未核验（链接）", "存在问题", "检查结果", "文件", "行"]
+
+
+def guide_table(report) -> Table:
+    return Table("办事指南不合格事项", GUIDE_HEADERS,
+                 [[g.unit, g.name, "；".join(g.problems), g.result] for g in report.failing()])
+
+
+def guide_detail_table(report) -> Table:
+    rows = [[g.unit, g.name, g.forms, g.forms_unverified, "；".join(g.problems), g.result, g.file, g.row]
+            for g in report.guides]
+    return Table("办事指南检查明细", GUIDE_DETAIL_HEADERS, rows)
+
+
+def render_guides(report, fmt: str, detail: bool = False) -> Union[str, bytes]:
+    """The failing guides (部门 | 事项名称 | 存在问题 | 检查结果); ``detail`` lists every
+    guide instead (always in JSON and as the XLSX's second sheet)."""
+    return _render_judged(report, fmt, guide_table(report), guide_detail_table(report), detail, "（无不合格事项）",
+                          detail_after=False)
 
 
 # ------------------------------------------------------------------ ledger listing

@@ -1,5 +1,5 @@
 """Supervision: reading posts in bulk, batch scans, per-account counts, column
-freshness and the rectification ledger (整改台账)."""
+freshness, service guides (办事指南) and the rectification ledger (整改台账)."""
 
 import importlib
 
@@ -10,6 +10,9 @@ _HOMES = {
     "report_from_files": "accounts", "report_from_ledger": "accounts",
     "PostFinding": "batch", "PostResult": "batch", "scan_posts": "batch", "scan_reader": "batch",
     "ColumnReport": "columns", "FreshnessConfig": "columns", "freshness_report": "columns", "load_config": "columns",
+    "FormFile": "forms", "inspect_form": "forms",
+    "GuideConfig": "guides", "GuideReport": "guides", "GuideStatus": "guides", "guide_report": "guides",
+    "load_guide_config": "guides",
     "Ledger": "ledger", "LedgerError": "ledger",
     "Post": "posts", "PostReader": "posts", "RowProblem": "posts", "read_posts": "posts",
     "FindingRow": "records",
@@ -35,7 +38,11 @@ __all__ = [
     "ColumnReport",
     "CountPolicy",
     "FindingRow",
+    "FormFile",
     "FreshnessConfig",
+    "GuideConfig",
+    "GuideReport",
+    "GuideStatus",
     "Ledger",
     "LedgerError",
     "Post",
@@ -44,7 +51,10 @@ __all__ = [
     "PostResult",
     "RowProblem",
     "freshness_report",
+    "guide_report",
+    "inspect_form",
     "load_config",
+    "load_guide_config",
     "read_posts",
     "report_from_files",
     "report_from_ledger",
