@@ -242,6 +242,29 @@ def test_files_labelled_as_the_other_role(tmp_path):
     ]]
 
 
+def test_forms_the_materials_name_must_be_offered(tmp_path):
+    materials = "1.《临时救助申请表》；2.《个人（家庭）经济状况承诺书》；3.身份证；4.提交申请表一份"
+    form(tmp_path / "申请表.docx", ("姓名", ""))
+    form(tmp_path / "申请表（样表）.docx", ("姓名", "张某"))
+    got = problems(tmp_path, guide(name="甲", 办理材料=materials),
+                   guide(name="乙", 办理材料=materials, 空表="申请表.docx", 样表="申请表（样表）.docx"),
+                   guide(name="丙", 办理材料="《中华人民共和国社会救助法》规定的材料"))
+    assert got == [
+        # only names in title marks: "提交申请表一份" names no form; a law is not a form
+        ["办理材料所列《临时救助申请表》未提供空表、样表下载", "办理材料所列《个人（家庭）经济状况承诺书》未提供空表、样表下载"],
+        [],  # forms are offered (which one is which, file names cannot say for sure)
+        [],
+    ]
+
+
+def test_no_form_columns_or_no_materials_element_means_no_forms_check(tmp_path):
+    row = {k: v for k, v in guide(办理材料="《临时救助申请表》").items() if k not in ("空表", "样表")}
+    assert problems(tmp_path, row) == [[]]  # the export does not say what is offered
+    config = parse_guide_config('materials = ""\n[[elements]]\nname = "办理材料"\n')
+    report = guide_report([write_csv(tmp_path / "g.csv", [guide(办理材料="《临时救助申请表》")])], config)
+    assert [g.problems for g in report.guides] == [[]]
+
+
 def test_links_are_counted_not_verified(tmp_path):
     report = guide_report([write_csv(tmp_path / "g.csv", [
         guide(空表="https://x.gov.cn/申请表.docx", 样表="https://x.gov.cn/申请表（样表）.docx")])])

@@ -54,11 +54,15 @@ class GuideConfig(BaseModel):
     elements: list[ElementRule] = Field(default_factory=list)
     #: values that say nothing: an element holding only one of them is not filled in
     placeholders: list[str] = Field(default_factory=list)
+    #: the element that lists the materials: a form it names (《…申请表》) must be offered
+    #: for download, as a blank form and a sample ("" to not check)
+    materials: str = ""
 
 
 #: The elements the national indicators name (国办秘函〔2019〕19号: 办事指南要素缺失),
 #: with the names exports commonly give their columns.
 DEFAULT_CONFIG = """
+materials = "办理材料"
 placeholders = ["无", "暂无", "待定", "待补充", "略", "空", "null", "none", "n/a", "-", "—", "/", "\\\\", "…", "..."]
 
 [[elements]]
@@ -171,6 +175,16 @@ def form_name(ref: str) -> str:
     stem = ref.rstrip("/").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     return _NOT_NAME.sub("", _FORM_MARKS.sub("", stem)) or stem
+
+
+#: a form in title marks: 《最低生活保障申请表》, 《个体工商户登记（备案）申请书》 (a name
+#: without them, "提交申请表一份", cannot be told from the words around it)
+_NAMED_FORM = re.compile(r"《([^《》]{0,40}?(?:表|申请书|承诺书))》")
+
+
+def forms_named(materials: str) -> list[str]:
+    """The forms a list of materials names in title marks, in order, once each."""
+    return list(dict.fromkeys("".join(m.group(1).split()) for m in _NAMED_FORM.finditer(materials)))
 
 
 def pair_forms(blanks: list[str], samples: list[str]) -> list[tuple[str, Optional[str], Optional[str]]]:
@@ -297,8 +311,14 @@ class GuideChecker:
             problem = self._element_problem(element, fields.get(f"element:{element.name}"))
             if problem:
                 status.problems.append(problem)
-        self._check_forms(status, _refs(fields.get("blank_forms")), _refs(fields.get("sample_forms")),
-                          self.forms_dir or Path(file).parent)
+        blanks, samples = _refs(fields.get("blank_forms")), _refs(fields.get("sample_forms"))
+        if self.config.materials and not blanks and not samples and ("blank_forms" in fields or "sample_forms" in fields):
+            # forms named in the materials, none offered (an export without form columns
+            # says nothing of what is offered; names of offered files are too loose to
+            # tell one form missing among several)
+            for form in forms_named(_text(fields.get(f"element:{self.config.materials}"))):
+                status.problems.append(f"{self.config.materials}所列《{form}》未提供空表、样表下载")
+        self._check_forms(status, blanks, samples, self.forms_dir or Path(file).parent)
         return status
 
     def _element_problem(self, element: ElementRule, value) -> Optional[str]:
