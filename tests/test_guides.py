@@ -122,6 +122,16 @@ def test_element_columns_by_other_names(tmp_path):
 
 
 # ------------------------------------------------------------------ reading
+def test_a_gbk_export_with_a_platforms_column_names(tmp_path):
+    """An export from a 政务服务网 as Excel saves CSV: GBK, its own column names."""
+    header = "事项名称,实施主体,设定依据,受理条件,申请材料,办理地点,办理时间,办理流程,法定办结时限,承诺办结时限,收费标准,咨询电话,监督投诉电话"
+    row = "低保审核,县民政局,《社会救助暂行办法》,本县户籍,申请书,县政务服务中心,工作日,申请—审核,30个工作日,,不收费,88881234,12345"
+    (tmp_path / "g.csv").write_bytes(f"{header}\r\n{row}\r\n".encode("gbk"))
+    report = guide_report([tmp_path / "g.csv"])
+    assert [(g.unit, g.name, g.problems) for g in report.guides] == [("县民政局", "低保审核", [])]
+    assert report.missing_columns == {}  # (法定 and 承诺办结时限 both name 办理期限: the first is read)
+
+
 def test_bad_rows_are_reported_and_the_batch_goes_on(tmp_path):
     seen = []
     report = guide_report([write_csv(tmp_path / "g.csv", [guide(name=""), guide(name="乙")])], on_problem=seen.append)
