@@ -594,33 +594,146 @@ def test_a_json_array_is_read_in_a_window_of_flat_size(tmp_path, monkeypatch):
     assert n == 2000 and peak < 1_000_000
 
 
-def test_an_api_reply_wrapping_the_posts_says_where_they_are(tmp_path):
-    path = _jsonl(tmp_path / "reply.json", [
-        json.dumps({"code": 0, "data": {"total": 2, "list": [{"id": "1", "正文": "好"}, {"id": "2", "正文": "好"}]}},
-                   ensure_ascii=False),
-        json.dumps({"code": 0, "rows": [{"title": "t", "text": "好"}]}),
+def _reply(posts, **more):
+    """An API's reply as the platforms give it: the posts two levels down."""
+    return {"code": 0, "msg": "ok", **more, "data": {"total": len(posts), "list": posts}}
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_api_replies_one_a_line_are_read_where_their_posts_are(tmp_path, suffix):
+    """A crawler's dump: one reply (a page) a line. Records are numbered through the file."""
+    path = _jsonl(tmp_path / f"pages{suffix}", [
+        json.dumps(_reply([{"id": "1", "正文": "好"}, {"id": "2", "正文": "好"}]), ensure_ascii=False),
+        json.dumps({"code": 0, "rows": [{"id": "3", "title": "t", "text": "好"}]}),
         json.dumps({"code": 0, "msg": "ok", "data": [1, 2]}),  # nothing that looks like posts
-        json.dumps({"id": "3", "text": "好", "attachments": [{"url": "https://example.gov.cn/a.pdf"}]}),  # a post
+        json.dumps({"id": "4", "text": "好", "attachments": [{"url": "https://example.gov.cn/a.pdf", "text": "附件"}]}),
+        json.dumps(_reply([])),  # a last, empty page: its list has no post to tell it by
     ])
     reader = PostReader([path])
-    assert [p.id for p in reader] == ["3"]
+    assert [(p.id, p.row) for p in reader] == [("1", 1), ("2", 2), ("3", 3), ("4", 5)]
     assert [(p.row, p.reason) for p in reader.problems] == [
-        (1, "not a post but 2 records under 'data.list' (an API's reply?): give the records as a JSON array "
-            "([{…}, {…}]) or as JSON Lines, one per line"),
-        (2, "not a post but 1 record under 'rows' (an API's reply?): give the records as a JSON array "
-            "([{…}, {…}]) or as JSON Lines, one per line"),
-        (3, "missing text (正文/内容)"),
+        (4, "a JSON object that is neither a post nor holds a list of posts"),
+        (6, "a JSON object that is neither a post nor holds a list of posts"),
     ]
 
 
-def test_a_json_object_over_several_lines_is_a_file_problem(tmp_path):
-    path = tmp_path / "doc.json"
-    path.write_text(json.dumps({"data": [{"id": "1", "text": "好"}]}, indent=2), encoding="utf-8")
+def test_a_pretty_printed_reply_or_post(tmp_path):
+    path = tmp_path / "reply.json"
+    posts = [{"id": str(i), "text": "好", "account": "清溪发布"} for i in range(3)]
+    path.write_text(json.dumps({"status": {"code": 0, "time": [1, 2]}, "result": {"page": {"items": posts}}},
+                               indent=2), encoding="utf-8")
+    assert [(p.id, p.account, p.row) for p in PostReader([path])] == [("0", "清溪发布", 1), ("1", "清溪发布", 2),
+                                                                       ("2", "清溪发布", 3)]
+    path.write_text(json.dumps({"id": "9", "text": "好", "tags": ["a"]}, indent=2) + "\n"
+                    + json.dumps({"id": "10", "text": "好"}, indent=4), encoding="utf-8")
+    assert [(p.id, p.row) for p in PostReader([path])] == [("9", 1), ("10", 2)]  # posts, one after another
+
+
+def test_a_reply_with_its_posts_too_deep_or_not_a_list_of_posts(tmp_path):
+    path = tmp_path / "reply.json"
+    path.write_text(json.dumps({"a": {"b": {"c": {"list": [{"id": "1", "text": "好"}]}}}}, indent=1), encoding="utf-8")
     reader = PostReader([path])
     assert list(reader) == []
-    assert [p.reason for p in reader.problems] == [
-        "one JSON object written over several lines, not JSON Lines (one object per line) or a JSON array "
-        "of posts ([{…}, {…}])"]
+    assert [(p.row, p.reason) for p in reader.problems] == [
+        (1, "a JSON object that is neither a post nor holds a list of posts")]
+
+
+def test_a_big_reply_is_read_in_a_window_of_flat_size(tmp_path, monkeypatch):
+    import tracemalloc
+
+    monkeypatch.setattr(posts_module, "ARRAY_CHUNK", 1 << 14)
+    path = tmp_path / "big.json"
+    posts = [{"id": str(i), "text": "政务新媒体" * 400} for i in range(2000)]
+    path.write_text(json.dumps(_reply(posts, note="x" * 100), ensure_ascii=False), encoding="utf-8")  # one line
+    assert path.stat().st_size > 11_000_000
+    tracemalloc.start()
+    try:
+        rows = [r.row for r in PostReader([path]).rows()]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows == list(range(1, 2001)) and peak < 1_000_000
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64, 1 << 16])
+def test_replies_across_read_windows(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(posts_module, "ARRAY_CHUNK", chunk)
+    path = tmp_path / "r.json"
+    pages = [_reply([{"id": f"{n}-{i}", "text": "第" + "长" * i + "篇 \" \\"} for i in range(4)], n=n * 1.5)
+             for n in range(3)]
+    path.write_text("\n".join(json.dumps(p, ensure_ascii=bool(chunk % 2), indent=chunk % 3 or None) for p in pages),
+                    encoding="utf-8")
+    got = [(p.id, p.text) for p in PostReader([path])]
+    assert got == [(f"{n}-{i}", "第" + "长" * i + "篇 \" \\") for n in range(3) for i in range(4)]
+
+
+def test_reply_reader_agrees_with_json_loads_on_random_replies(tmp_path, monkeypatch):
+    """Random replies (other members of every kind around the list, nesting, escapes,
+    every indent and separator style) read through windows of 1 character and up: the
+    posts of the list, as ``json.loads`` gives them."""
+    import random
+
+    rnd = random.Random(7)
+    alphabet = '中文字符测试"\\/\n\t ,[]{}:abc123.eE+-\u00e9\U0001F600'
+
+    def text():
+        return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+
+    def value(depth=0):
+        k = rnd.random()
+        if depth > 2 or k < 0.3:
+            return text()
+        if k < 0.5:
+            return rnd.choice([None, True, False, 0, -1.5e10, 0.25, 12345678901234567890])
+        if k < 0.7:
+            return [value(depth + 1) for _ in range(rnd.randint(0, 3))]
+        return {text(): value(depth + 1) for _ in range(rnd.randint(0, 3))}
+
+    path = tmp_path / "r.json"
+    for _ in range(150):
+        pages = []
+        for _ in range(rnd.randint(1, 3)):
+            posts = [{"id": str(i), "text": text() or "x", text(): value()} for i in range(rnd.randint(1, 5))]
+            before = {"x" + text(): value() for _ in range(rnd.randint(0, 3))}
+            after = {"y" + text(): value() for _ in range(rnd.randint(0, 3))}
+            pages.append({**before, "data": {"meta": value(), "list": posts, "more": value()}, **after})
+        indent = rnd.choice([None, None, 0, 1, 4])
+        separators = rnd.choice([None, (",", ":"), (" , ", " : ")])
+        path.write_text("\n".join(json.dumps(p, ensure_ascii=rnd.random() < 0.5, indent=indent, separators=separators)
+                                  for p in pages), encoding="utf-8")
+        monkeypatch.setattr(posts_module, "ARRAY_CHUNK", rnd.choice([1, 2, 3, 7, 64, 65536]))
+        got = [r.payload for r in PostReader([path]).rows()]
+        expected = [posts_module._object_fields(post, escaped=True) for p in pages for post in p["data"]["list"]]
+        assert got == expected, path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, ids, problem", [
+    ('{"data": {"list": [{"id": "1", "text": "好"}, {"id": "2", "text": "好"', ["1"],
+     "broken JSON after record 1 (line 1): Expecting ',' delimiter"),
+    ('{"data": {"list": [{"id": "1", "text": "好"}, ', ["1"], "broken JSON after record 1 (line 1): the array is not closed"),
+    ('{"data": {"list": [{"id": "1", "text": "好"}]}', ["1"], "broken JSON after record 1 (line 1): an object is not closed"),
+    ('{"data": {"list": [{"id": "1", "text": "好"}]}}\n[1]', ["1"],
+     "broken JSON after record 1 (line 2): expected an object (a post, or a reply holding a list of posts)"),
+    ('{\n"code": 0,\n"data" {"list": []}}', [], "broken JSON before its first record (line 3): expected : after a member's name"),
+    ('{\n"code": 0\n"data": 1}', [], "broken JSON before its first record (line 3): expected , or } after a member"),
+    ('{\n"id": "1", "text": "好"', [], "broken JSON before its first record (line 2): an object is not closed"),
+])
+def test_broken_replies_end_the_file(tmp_path, text, ids, problem):
+    path = tmp_path / "r.json"
+    path.write_text(text, encoding="utf-8")
+    reader = PostReader([path])
+    assert [p.id for p in reader] == ids
+    assert [p.reason for p in reader.problems] == [f"{problem}; rest of file skipped"]
+
+
+def test_json_lines_of_posts_stay_json_lines(tmp_path):
+    """A first line that is a post: the file is JSON Lines, and a broken line later is
+    one bad row, not the end of the file."""
+    path = _jsonl(tmp_path / "p.json", [json.dumps({"id": "1", "text": "好"}), '{"id": "2", "text": ',
+                                        json.dumps(_reply([{"id": "3", "text": "好"}]))])
+    reader = PostReader([path])
+    assert [p.id for p in reader] == ["1"]
+    assert [(p.row, p.reason[:20]) for p in reader.problems] == [(2, "bad JSON (Expecting "), (3, "not a post but 1 rec")]
 
 
 @pytest.mark.parametrize("name, content, problem", [

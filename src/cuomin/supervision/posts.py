@@ -364,12 +364,14 @@ class PostReader:
             opening = _first_line(first, encoding)
             if not opening and len(first) < 4096:
                 raise _empty("empty file", "JSON")
+            escape = line_encoding is not None
             if opening.startswith("["):  # a JSON array of posts (what many exports and APIs give)
-                yield from _array_elements(fh, encoding, escape=line_encoding is not None, columns=self.columns)
+                yield from _array_elements(fh, encoding, escape=escape, columns=self.columns)
                 return
-            if opening == "{":
-                raise _FileError("one JSON object written over several lines, not JSON Lines (one object "
-                                 "per line) or a JSON array of posts ([{…}, {…}])")
+            if opening == "{" or opening.startswith("{") and _starts_with_a_reply(fh, encoding, escape, self.columns):
+                # objects over several lines (pretty-printed), or API replies wrapping lists of posts
+                yield from _json_objects(fh, encoding, escape=escape, columns=self.columns)
+                return
             if line_encoding is not None:
                 # lines split on the byte \n (never inside a character of UTF-8 or GB18030)
                 # and decoded one by one where they are parsed: an undecodable line is one
@@ -707,95 +709,246 @@ def _first_line(head: bytes, encoding: str) -> str:
     return next((line.strip() for line in text.lstrip("\ufeff").splitlines() if line.strip()), "")
 
 
-#: characters of a JSON array read at a time
+#: characters of a JSON text (not JSON Lines) read at a time
 ARRAY_CHUNK = 1 << 16
 _NOT_WHITESPACE = re.compile(r"[^ \t\n\r]")
+_NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]+")
+#: how deep in an API's reply (``{"data": {"list": [...]}}``) a list of posts is looked for
+WRAPPED_DEPTH = 3
+
+
+class _JsonWindow:
+    """A JSON text that is not JSON Lines, read from the binary file ``fh`` through a
+    window: values are parsed one at a time, so memory stays flat however long the
+    text. Records are numbered by their place in the file. With ``escape`` (an
+    ASCII-compatible encoding), bytes not valid in ``encoding`` make their record one
+    bad row, as in the other readers. Broken JSON ends the file: where the next record
+    starts cannot be known, so the records before it are kept and the rest is reported."""
+
+    def __init__(self, fh, encoding: str, *, escape: bool, columns: Optional[Columns] = None):
+        self.stream = io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape" if escape else "strict",
+                                       newline="")
+        self.encoding, self.escape, self.columns = encoding, escape, columns
+        #: the field that makes an object a record (posts: their text; others: their first required field)
+        self.key_field = "text" if columns is None else (columns.required or (None,))[0]
+        self.decoder = json.JSONDecoder()
+        self.buf, self.pos, self.done_lines, self.eof = "", 0, 0, False  # done_lines: in text dropped from buf
+        self.base = 0  # characters dropped from the window's start: buf[i] is character base + i of the text
+        self.keep: Optional[int] = None  # a character (base + i) the window keeps, to go back to
+        self.n_read = 0
+        self.kind, self.noun = "JSON", "record"  # for messages: "broken JSON array after element 3"
+        self.more()
+        self.pos = 1 if self.buf.startswith("\ufeff") else 0  # a BOM the encoding given does not drop
+
+    # ---------------------------------------------------------------- the window
+    def more(self, n: int = 0) -> None:
+        """Read ``n`` (default ``ARRAY_CHUNK``) more characters into the window."""
+        drop = self.pos if self.keep is None else min(self.pos, self.keep - self.base)
+        if drop > ARRAY_CHUNK:  # drop what was parsed (counting its lines)
+            self.done_lines += self.buf.count("\n", 0, drop)
+            self.buf, self.pos, self.base = self.buf[drop:], self.pos - drop, self.base + drop
+        try:
+            data = self.stream.read(n or ARRAY_CHUNK)
+        except UnicodeDecodeError:
+            raise _FileError(f"not valid {self.encoding} text {self.after()}; rest of file skipped") from None
+        self.buf += data
+        self.eof = not data
+
+    def peek(self) -> str:
+        """The next character that is not white space (``pos`` at it), or '' at the end."""
+        while True:
+            m = _NOT_WHITESPACE.search(self.buf, self.pos)
+            if m:
+                self.pos = m.start()
+                return self.buf[self.pos]
+            self.pos = len(self.buf)
+            if self.eof:
+                return ""
+            self.more()
+
+    def value(self) -> tuple[object, int, int]:
+        """``(value, start, end)`` of the value at ``pos`` (read further until it is
+        complete); ``pos`` moves to its end."""
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+                # a number may go on past the window: "0." is read as 0 until "0.5" is in
+                if self.eof or end < len(self.buf) and not (
+                        type(value) in (int, float) and _NUMBER_GOES_ON.fullmatch(self.buf, end)):
+                    break
+            except json.JSONDecodeError as exc:  # broken, or not all read yet
+                if self.eof or len(self.buf) - self.pos > CSV_FIELD_LIMIT:  # (no post is longer than a CSV field may be)
+                    raise self.broken(exc.msg, exc.pos) from None
+            except RecursionError:
+                raise self.broken("nested too deeply", self.pos) from None
+            self.more(max(ARRAY_CHUNK, len(self.buf) - self.pos))
+        start, self.pos = self.pos, end
+        return value, start, end
+
+    def after(self) -> str:
+        return f"after {self.noun} {self.n_read}" if self.n_read else f"before its first {self.noun}"
+
+    def broken(self, what: str, at: int) -> _FileError:
+        line = self.done_lines + self.buf.count("\n", 0, at) + 1
+        return _FileError(f"broken {self.kind} {self.after()} (line {line}): {what}; rest of file skipped")
+
+    def _after_member(self, close: str) -> None:
+        """Past the ``,`` after an element (``close`` "]") or a member ("}")."""
+        ch = self.peek()
+        if ch == ",":
+            self.pos += 1
+        elif not ch:
+            raise self.broken("the array is not closed" if close == "]" else "an object is not closed", self.pos)
+        elif ch != close:
+            raise self.broken("expected , or ] after an element" if close == "]" else "expected , or } after a member",
+                              self.pos)
+
+    # ---------------------------------------------------------------- records
+    def record(self, value, start: int, end: int) -> tuple[int, object]:
+        """``(n, fields)`` of the next record; a :class:`RowError` for one that is not an
+        object, or holds bytes not valid in the encoding."""
+        self.n_read += 1
+        try:
+            if self.escape and _ESCAPED.search(self.buf, start, end):
+                raise _undecodable_row(self.encoding)
+            payload = _object_fields(value, escaped=self.buf.find("\\u", start, end) >= 0, columns=self.columns)
+        except RowError as exc:
+            payload = exc
+        return self.n_read, payload
+
+    def array(self) -> Iterator[tuple[int, object]]:
+        """The elements of the array at ``pos``, as records."""
+        self.pos += 1  # the "["
+        while True:
+            ch = self.peek()
+            if ch == "]":
+                self.pos += 1
+                return
+            if not ch:
+                raise self.broken("the array is not closed", self.pos)
+            yield self.record(*self.value())
+            self._after_member("]")
+
+    def objects(self) -> Iterator[tuple[int, object]]:
+        """Objects one after another (one, pretty-printed, or one a line): each a record,
+        or an API's reply that holds a list of records (``{"code": 0, "data": {"list":
+        [...]}}``), read from where the list is."""
+        while True:
+            ch = self.peek()
+            if not ch:
+                return
+            if ch != "{":
+                raise self.broken("expected an object (a post, or a reply holding a list of posts)", self.pos)
+            yield from self._object()
+
+    wrapped = False  # a list of records was found inside an object
+
+    def _names(self, keys: tuple) -> set:
+        return set((_json_header_map(keys) if self.columns is None else self.columns.map(keys)).values())
+
+    def _object(self) -> Iterator[tuple[int, object]]:
+        """The object at ``pos``: a record when one of its own members names the key
+        field (read whole), else the records of the first list of them found inside it
+        (``WRAPPED_DEPTH`` levels down at most); a :class:`RowError` row when neither."""
+        self.keep = start = self.base + self.pos
+        is_record = named = False
+        self.pos += 1  # the "{"
+        found = False
+        while self.peek() != "}":
+            key, _, _ = self._key()
+            ch = self.peek()
+            if not (is_record or found) and ch in "[{":
+                found = yield from self._look_in(ch, 1)
+            else:
+                self.value()
+                fields = self._names((key,))
+                named = named or bool(fields)
+                is_record = is_record or self.key_field in fields
+            self._after_member("}")
+        self.pos += 1
+        if found:
+            return
+        end = self.pos
+        self.pos, self.keep = start - self.base, None
+        if is_record or named:
+            yield self.record(*self.value())
+        else:
+            self.pos = end
+            self.n_read += 1
+            yield self.n_read, RowError("a JSON object that is neither a post nor holds a list of posts")
+
+    def _key(self) -> tuple[object, int, int]:
+        ch = self.peek()
+        if ch != '"':
+            raise self.broken("expected a member's name" if ch else "an object is not closed", self.pos)
+        key = self.value()
+        if self.peek() != ":":
+            raise self.broken("expected : after a member's name", self.pos)
+        self.pos += 1
+        return key
+
+    def _look_in(self, ch: str, depth: int):
+        """Look for a list of records in the array or object at ``pos`` (yielding its
+        records); return whether one was found. ``pos`` ends after the value."""
+        if ch == "[":
+            mark = self.base + self.pos  # (within what the window keeps: the object's start is before it)
+            self.pos += 1
+            if self.peek() == "{":
+                first, _, _ = self.value()
+                if isinstance(first, dict) and self.key_field in self._names(tuple(first)):
+                    self.pos, self.keep = mark - self.base, None  # found: the window need not keep the object
+                    self.wrapped = True
+                    yield from self.array()
+                    return True
+            self.pos = mark - self.base
+            self.value()
+            return False
+        if depth >= WRAPPED_DEPTH:
+            self.value()
+            return False
+        self.pos += 1  # the "{"
+        found = False
+        while self.peek() != "}":
+            self._key()
+            ch = self.peek()
+            if not found and ch in "[{":
+                found = yield from self._look_in(ch, depth + 1)
+            else:
+                self.value()
+            self._after_member("}")
+        self.pos += 1
+        return found
 
 
 def _array_elements(fh, encoding: str, *, escape: bool, columns: Optional[Columns] = None) -> Iterator[tuple[int, object]]:
-    """``(n, fields)`` for the *n*-th element of the JSON array in the binary file
-    ``fh`` (a :class:`RowError` for an element that is not an object), parsed one at a
-    time from a window of the text: memory stays flat however long the array, and rows
-    are numbered by their place in it. With ``escape`` (an ASCII-compatible encoding),
-    bytes not valid in ``encoding`` make their element one bad row, as in the other
-    readers. Broken JSON ends the file: where the next element starts cannot be known,
-    so the elements before it are kept and the rest is reported."""
-    stream = io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape" if escape else "strict", newline="")
-    decoder = json.JSONDecoder()
-    buf, pos, done_lines = "", 0, 0  # done_lines: line ends in text dropped from buf
-    eof = False
+    """``(n, fields)`` for the *n*-th element of the JSON array that is the file ``fh``
+    (a :class:`RowError` for an element that is not an object): see :class:`_JsonWindow`."""
+    window = _JsonWindow(fh, encoding, escape=escape, columns=columns)
+    window.kind, window.noun = "JSON array", "element"
+    window.peek()  # the "[" (the caller looked)
+    yield from window.array()
+    if window.peek():
+        raise window.broken("more text after the array's end", window.pos)
 
-    def more(n: int = ARRAY_CHUNK) -> None:
-        nonlocal buf, pos, done_lines, eof
-        if pos > ARRAY_CHUNK:  # drop what was parsed (counting its lines)
-            done_lines += buf.count("\n", 0, pos)
-            buf, pos = buf[pos:], 0
-        try:
-            data = stream.read(n)
-        except UnicodeDecodeError:
-            raise _FileError(f"not valid {encoding} text {after()}; rest of file skipped") from None
-        buf += data
-        eof = not data
 
-    def next_char() -> str:
-        """The next character that is not white space (``pos`` at it), or '' at the end."""
-        nonlocal pos
-        while True:
-            m = _NOT_WHITESPACE.search(buf, pos)
-            if m:
-                pos = m.start()
-                return buf[pos]
-            pos = len(buf)
-            if eof:
-                return ""
-            more()
+def _starts_with_a_reply(fh, encoding: str, escape: bool, columns: Optional[Columns]) -> bool:
+    """Whether the first object of ``fh`` holds a list of records (an API's reply on
+    one line) rather than being one (JSON Lines): walked until that is known, then
+    ``fh`` is rewound. Broken JSON there is left for the line reader to report."""
+    probe = _JsonWindow(fh, encoding, escape=escape, columns=columns)
+    try:
+        next(probe.objects(), None)
+    except _FileError:
+        pass
+    probe.stream.detach()  # (without closing fh)
+    fh.seek(0)
+    return probe.wrapped
 
-    def after() -> str:
-        return f"after element {n_read}" if n_read else "before its first element"
 
-    def broken(what: str, at: int) -> _FileError:
-        line = done_lines + buf.count("\n", 0, at) + 1
-        return _FileError(f"broken JSON array {after()} (line {line}): {what}; rest of file skipped")
-
-    n_read = 0
-    more()
-    pos = 1 if buf.startswith("\ufeff") else 0  # a BOM the encoding given does not drop
-    next_char()  # the "[" (the caller looked)
-    pos += 1
-    while True:
-        ch = next_char()
-        if ch == "]":
-            pos += 1
-            if next_char():
-                raise broken("more text after the array's end", pos)
-            return
-        if not ch:
-            raise broken("the array is not closed", pos)
-        while True:  # an element, read further until it is complete
-            try:
-                value, end = decoder.raw_decode(buf, pos)
-                if end < len(buf) or eof:  # (a number at the end of the window may go on)
-                    break
-            except json.JSONDecodeError as exc:  # broken, or not all read yet
-                if eof or len(buf) - pos > CSV_FIELD_LIMIT:  # (no post is longer than a CSV field may be)
-                    raise broken(exc.msg, exc.pos) from None
-            except RecursionError:
-                raise broken("nested too deeply", pos) from None
-            more(max(ARRAY_CHUNK, len(buf) - pos))
-        n_read += 1
-        try:
-            if escape and _ESCAPED.search(buf, pos, end):
-                raise _undecodable_row(encoding)
-            payload = _object_fields(value, escaped=buf.find("\\u", pos, end) >= 0, columns=columns)
-        except RowError as exc:
-            payload = exc
-        yield n_read, payload
-        pos = end
-        ch = next_char()
-        if ch == ",":
-            pos += 1
-        elif ch != "]":
-            raise broken("expected , or ] after an element" if ch else "the array is not closed", pos)
+def _json_objects(fh, encoding: str, *, escape: bool, columns: Optional[Columns] = None) -> Iterator[tuple[int, object]]:
+    """The records of a file of JSON objects (one, pretty-printed; several; or API
+    replies wrapping lists of records): see :meth:`_JsonWindow.objects`."""
+    yield from _JsonWindow(fh, encoding, escape=escape, columns=columns).objects()
 
 
 class _LinesToTheEnd:
