@@ -367,6 +367,11 @@ def test_command_formats_and_exit_codes(tmp_path):
     assert r.exit_code == 2 and "跳过 1 行、0 个无法读取的文件" in r.stdout
 
 
+def test_a_forms_dir_that_is_not_there_is_a_usage_error(tmp_path):
+    r = run("--forms-dir", str(tmp_path / "nowhere"), str(write_csv(tmp_path / "g.csv", [guide()])))
+    assert r.exit_code == 2 and "does not exist" in r.stderr
+
+
 def test_a_bad_rules_file_is_a_usage_error(tmp_path):
     rules = tmp_path / "guides.toml"
     rules.write_text("[[elements]]\nname = 1\n", encoding="utf-8")

@@ -360,7 +360,7 @@ def report_columns(paths, as_of, rules_path, date_from, date_to, fmt, detail, ou
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Key elements and placeholders (TOML; default: the national indicators).")
-@click.option("--forms-dir", type=click.Path(file_okay=False), metavar="DIR",
+@click.option("--forms-dir", type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Where form files named by relative paths are (default: each guides file's directory).")
 @report_format_option
 @click.option("--detail", is_flag=True, help="List every guide, not only the failing ones (md, csv).")
