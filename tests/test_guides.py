@@ -275,6 +275,26 @@ def test_no_form_columns_or_no_materials_element_means_no_forms_check(tmp_path):
     assert [g.problems for g in report.guides] == [[]]
 
 
+def test_one_column_of_forms_is_split_by_the_files_names(tmp_path):
+    form(tmp_path / "申请表.docx", ("姓名", ""))
+    form(tmp_path / "申请表（样表）.docx", ("姓名", "张某"))
+    form(tmp_path / "承诺书.docx", ("承诺人", ""))
+    row = {k: v for k, v in guide(办理材料="《申请表》《承诺书》").items() if k not in ("空表", "样表")}
+    report = guide_report([write_csv(tmp_path / "g.csv", [
+        {**row, "表格下载": "申请表.docx\n申请表（样表）.docx\n承诺书.docx"}, {**row, "事项名称": "乙", "表格下载": ""}])])
+    assert [(g.name, g.problems, g.forms) for g in report.guides] == [
+        ("低保审核", ["表格“承诺书”缺少样表"], 3),
+        ("乙", ["办理材料所列《申请表》未提供空表、样表下载", "办理材料所列《承诺书》未提供空表、样表下载"], 0),
+    ]
+
+
+def test_guides_in_an_api_reply(tmp_path):
+    reply = {"code": 200, "data": {"records": [{"name": "低保审核", "unit": "县民政局", **COMPLETE}]}}
+    (tmp_path / "g.json").write_text(json.dumps(reply, ensure_ascii=False), encoding="utf-8")
+    report = guide_report([tmp_path / "g.json"])
+    assert [(g.unit, g.name, g.problems, g.row) for g in report.guides] == [("县民政局", "低保审核", [], 1)]
+
+
 def test_links_are_counted_not_verified(tmp_path):
     report = guide_report([write_csv(tmp_path / "g.csv", [
         guide(空表="https://x.gov.cn/申请表.docx", 样表="https://x.gov.cn/申请表（样表）.docx")])])

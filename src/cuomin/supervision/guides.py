@@ -131,6 +131,8 @@ GUIDE_ALIASES = {
     "url": ("url", "link", "链接", "网址", "指南链接"),
     "blank_forms": ("blank_forms", "blank_form", "空表", "空白表格", "表格下载（空表）"),
     "sample_forms": ("sample_forms", "sample_form", "样表", "示例样表", "填写样例", "填写示范"),
+    # blank forms and samples in one column, told apart by their names
+    "forms": ("forms", "表格", "表格下载", "申请表格", "附件下载"),
 }
 
 
@@ -154,6 +156,12 @@ _PHONE = re.compile(
 _SPLIT_REFS = re.compile(r"[\n;；|]+")
 _FORM_MARKS = re.compile(r"空白表格?|空表|样表|样例|示例|范本|填写示范|填写说明|模板|blank|sample|example", re.I)
 _NOT_NAME = re.compile(r"[\s()（）【】\[\]〔〕_\-—－·.]+")
+_SAMPLE_NAME = re.compile(r"样表|样例|示例|范本|填写示范")
+_BLANK_NAME = re.compile(r"空表|空白")
+
+
+def _file_name(ref: str) -> str:
+    return ref.rstrip("/").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
 
 
 def _text(value) -> str:
@@ -172,7 +180,7 @@ def _refs(value) -> list[str]:
 
 def form_name(ref: str) -> str:
     """What a form is called, from its file name: 申请表（空表）.docx → 申请表."""
-    stem = ref.rstrip("/").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem = _file_name(ref)
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     return _NOT_NAME.sub("", _FORM_MARKS.sub("", stem)) or stem
 
@@ -221,13 +229,9 @@ def _file_problem(role: str, form: FormFile) -> Optional[str]:
     return None
 
 
-_SAMPLE_NAME = re.compile(r"样表|样例|示例|范本|填写示范")
-_BLANK_NAME = re.compile(r"空表|空白")
-
-
 def _label_problem(role: str, ref: str) -> Optional[str]:
     """A file offered as one role whose name says it is the other (空表链接的是样表)."""
-    name = ref.rstrip("/").rsplit("/", 1)[-1]
+    name = _file_name(ref)
     if role == "空表" and _SAMPLE_NAME.search(name) and not _BLANK_NAME.search(name):
         return f"空表“{ref}”的文件名标为样表，疑似链接错误"
     if role == "样表" and _BLANK_NAME.search(name) and not _SAMPLE_NAME.search(name):
@@ -312,7 +316,10 @@ class GuideChecker:
             if problem:
                 status.problems.append(problem)
         blanks, samples = _refs(fields.get("blank_forms")), _refs(fields.get("sample_forms"))
-        if self.config.materials and not blanks and not samples and ("blank_forms" in fields or "sample_forms" in fields):
+        for ref in _refs(fields.get("forms")):
+            (samples if _SAMPLE_NAME.search(_file_name(ref)) else blanks).append(ref)
+        has_form_columns = any(f in fields for f in ("blank_forms", "sample_forms", "forms"))
+        if self.config.materials and not blanks and not samples and has_form_columns:
             # forms named in the materials, none offered (an export without form columns
             # says nothing of what is offered; names of offered files are too loose to
             # tell one form missing among several)
