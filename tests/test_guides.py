@@ -336,6 +336,7 @@ def test_configured_elements_are_checked(tmp_path):
     ("[[elements]]\nname = \"a\"\n[[elements]]\nname = \"a\"", "element a is listed twice"),
     ("[[elements]]\nname = \"a\"\nphone = \"maybe\"", "elements.0.phone: Input should be a valid boolean"),
     ("colour = 1", "colour: Extra inputs are not permitted"),
+    ('materials = "申请材料"\n[[elements]]\nname = "办理材料"', "materials: no element is named 申请材料"),
     ("[[elements]", "not valid TOML"),
 ])
 def test_a_bad_configuration_is_a_clear_error(text, message):

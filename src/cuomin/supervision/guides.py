@@ -116,6 +116,8 @@ def parse_guide_config(text: str, name: str = "<config>") -> GuideConfig:
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise GuideConfigError(f"{name}: element {twice[0]} is listed twice")
+    if config.materials and config.materials not in names:
+        raise GuideConfigError(f"{name}: materials: no element is named {config.materials}")
     return config
 
 
