@@ -646,6 +646,28 @@ def test_a_reply_with_its_posts_too_deep_or_not_a_list_of_posts(tmp_path):
         (1, "a JSON object that is neither a post nor holds a list of posts")]
 
 
+def test_a_huge_object_without_posts_is_not_kept_whole(tmp_path, monkeypatch):
+    import tracemalloc
+
+    monkeypatch.setattr(posts_module, "ARRAY_CHUNK", 1 << 12)
+    monkeypatch.setattr(posts_module, "CSV_FIELD_LIMIT", 1 << 16)
+    path = tmp_path / "dump.json"
+    items = {f"a{i}": {"k": "值" * 100, "n": [i]} for i in range(5000)}  # walked member by member: no posts
+    # pretty-printed, so read as objects (on one line, the file would be JSON Lines of posts)
+    path.write_text(json.dumps({"id": "1", "items": items, "text": "好"}, ensure_ascii=False, indent=1) + "\n"
+                    + json.dumps({"id": "2", "text": "好"}), encoding="utf-8")
+    tracemalloc.start()
+    try:
+        reader = PostReader([path])
+        ids = [p.id for p in reader]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert ids == ["2"] and peak < 1_000_000
+    assert [(p.row, p.reason) for p in reader.problems] == [
+        (1, "a JSON object longer than a post can be that holds no list of posts")]
+
+
 def test_a_big_reply_is_read_in_a_window_of_flat_size(tmp_path, monkeypatch):
     import tracemalloc
 

@@ -734,7 +734,8 @@ class _JsonWindow:
         self.decoder = json.JSONDecoder()
         self.buf, self.pos, self.done_lines, self.eof = "", 0, 0, False  # done_lines: in text dropped from buf
         self.base = 0  # characters dropped from the window's start: buf[i] is character base + i of the text
-        self.keep: Optional[int] = None  # a character (base + i) the window keeps, to go back to
+        self.keep: Optional[int] = None  # a character (base + i) the window keeps, to go back to: an object's start
+        self.mark: Optional[int] = None  # and another: a list's "[" while its first element is looked at
         self.n_read = 0
         self.kind, self.noun = "JSON", "record"  # for messages: "broken JSON array after element 3"
         self.more()
@@ -743,7 +744,9 @@ class _JsonWindow:
     # ---------------------------------------------------------------- the window
     def more(self, n: int = 0) -> None:
         """Read ``n`` (default ``ARRAY_CHUNK``) more characters into the window."""
-        drop = self.pos if self.keep is None else min(self.pos, self.keep - self.base)
+        if self.keep is not None and self.pos - (self.keep - self.base) > CSV_FIELD_LIMIT:
+            self.keep = None  # an object this long is no post (no post is longer than a CSV field may be)
+        drop = min([self.pos] + [k - self.base for k in (self.keep, self.mark) if k is not None])
         if drop > ARRAY_CHUNK:  # drop what was parsed (counting its lines)
             self.done_lines += self.buf.count("\n", 0, drop)
             self.buf, self.pos, self.base = self.buf[drop:], self.pos - drop, self.base + drop
@@ -868,14 +871,15 @@ class _JsonWindow:
         self.pos += 1
         if found:
             return
-        end = self.pos
-        self.pos, self.keep = start - self.base, None
-        if is_record or named:
+        kept, self.keep = self.keep is not None, None
+        if (is_record or named) and kept:
+            end, self.pos = self.pos, start - self.base
             yield self.record(*self.value())
-        else:
             self.pos = end
+        else:
             self.n_read += 1
-            yield self.n_read, RowError("a JSON object that is neither a post nor holds a list of posts")
+            yield self.n_read, RowError("a JSON object longer than a post can be that holds no list of posts" if not kept
+                                        else "a JSON object that is neither a post nor holds a list of posts")
 
     def _key(self) -> tuple[object, int, int]:
         ch = self.peek()
@@ -891,16 +895,15 @@ class _JsonWindow:
         """Look for a list of records in the array or object at ``pos`` (yielding its
         records); return whether one was found. ``pos`` ends after the value."""
         if ch == "[":
-            mark = self.base + self.pos  # (within what the window keeps: the object's start is before it)
+            self.mark = self.base + self.pos
             self.pos += 1
-            if self.peek() == "{":
-                first, _, _ = self.value()
-                if isinstance(first, dict) and self.key_field in self._names(tuple(first)):
-                    self.pos, self.keep = mark - self.base, None  # found: the window need not keep the object
-                    self.wrapped = True
-                    yield from self.array()
-                    return True
-            self.pos = mark - self.base
+            first = self.value()[0] if self.peek() == "{" else None
+            self.pos, self.mark = self.mark - self.base, None
+            if isinstance(first, dict) and self.key_field in self._names(tuple(first)):
+                self.keep = None  # found: the window need not keep the object
+                self.wrapped = True
+                yield from self.array()
+                return True
             self.value()
             return False
         if depth >= WRAPPED_DEPTH:
