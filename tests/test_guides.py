@@ -213,6 +213,11 @@ def test_unusable_files(tmp_path):
         "空表“拍照.docx”为图片（JPEG图片（扩展名为.docx）），不可编辑",
         "样表“拍照（样表）.docx”文件不存在",
     ]]
+    # the text of a hyperlink, its address left out by the export
+    assert problems(tmp_path, guide(空表="点击下载", 样表="点击下载（样表）")) == [[
+        "空表“点击下载”不是文件名或网址（超链接的文字？请导出链接地址或文件路径）",
+        "样表“点击下载（样表）”不是文件名或网址（超链接的文字？请导出链接地址或文件路径）",
+    ]]
 
 
 def test_blank_and_sample_compared(tmp_path):

@@ -216,6 +216,9 @@ def pair_forms(blanks: list[str], samples: list[str]) -> list[tuple[str, Optiona
 
 def _file_problem(role: str, form: FormFile) -> Optional[str]:
     where = f"{role}“{form.ref}”"
+    if form.kind == "missing" and "." not in _file_name(form.ref):
+        # "点击下载": the text of a hyperlink, whose address the export left out
+        return f"{where}不是文件名或网址（超链接的文字？请导出链接地址或文件路径）"
     if form.kind == "missing":
         return f"{where}文件不存在"
     if form.kind == "empty":
