@@ -737,6 +737,7 @@ class _JsonWindow:
         self.keep: Optional[int] = None  # a character (base + i) the window keeps, to go back to: an object's start
         self.mark: Optional[int] = None  # and another: a list's "[" while its first element is looked at
         self.n_read = 0
+        self.wrapped = False  # a list of records was found inside an object
         self.kind, self.noun = "JSON", "record"  # for messages: "broken JSON array after element 3"
         self.more()
         self.pos = 1 if self.buf.startswith("\ufeff") else 0  # a BOM the encoding given does not drop
@@ -843,8 +844,6 @@ class _JsonWindow:
             if ch != "{":
                 raise self.broken("expected an object (a post, or a reply holding a list of posts)", self.pos)
             yield from self._object()
-
-    wrapped = False  # a list of records was found inside an object
 
     def _names(self, keys: tuple) -> set:
         return set((_json_header_map(keys) if self.columns is None else self.columns.map(keys)).values())
