@@ -308,6 +308,21 @@ def test_links_are_counted_not_verified(tmp_path):
     assert report.summary() == "检查办事指南 1 项，不合格 0 项；表格文件 2 个，其中 2 个为链接，未核验。"
 
 
+def test_links_downloaded_into_the_forms_dir_are_checked(tmp_path):
+    (tmp_path / "下载").mkdir()
+    (tmp_path / "下载" / "申请表.jpg").write_bytes(JPEG)
+    form(tmp_path / "下载" / "申请表（样表）.docx", ("姓名", "张某"))
+    row = guide(空表="https://x.gov.cn/bs/%E7%94%B3%E8%AF%B7%E8%A1%A8.jpg?v=2",  # 申请表.jpg, percent-escaped
+                样表="https://x.gov.cn/bs/申请表（样表）.docx")
+    report = guide_report([write_csv(tmp_path / "g.csv", [row, guide(name="乙", 空表="https://x.gov.cn/a/甲表.docx",
+                                                                     样表="https://x.gov.cn/a/")])],
+                          forms_dir=tmp_path / "下载")
+    assert [(g.problems, g.forms, g.forms_unverified) for g in report.guides] == [
+        (["空表“https://x.gov.cn/bs/%E7%94%B3%E8%AF%B7%E8%A1%A8.jpg?v=2”为图片（JPEG图片），不可编辑"], 2, 0),
+        ([], 2, 2),  # not downloaded (or no file name): not verified
+    ]
+
+
 def test_forms_dir(tmp_path):
     form(tmp_path / "下载" / "申请表.docx", ("姓名", ""))
     form(tmp_path / "下载" / "申请表（样表）.docx", ("姓名", "张某"))

@@ -17,9 +17,10 @@ semicolons. Links are not fetched (no network): they are counted as not verified
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional
+from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -309,7 +310,7 @@ class GuideChecker:
         self.config = config
         self.forms_dir = forms_dir
         self._placeholders = {p.strip().lower() for p in config.placeholders}
-        self._inspected: dict[Path, FormFile] = {}
+        self._inspected: dict[tuple[str, Path], FormFile] = {}
 
     def check(self, fields: dict, file: str, row: int) -> GuideStatus:
         name = _text(fields.get("name"))
@@ -367,11 +368,21 @@ class GuideChecker:
                 status.problems.extend(_pair_problems(name, found["空表"], found["样表"]))
 
     def _inspect(self, ref: str, base: Path) -> FormFile:
-        """:func:`inspect_form`, once per file (guides often share a form)."""
-        key = (base / ref) if "://" not in ref else Path(ref)
+        """:func:`inspect_form`, once per file (guides often share a form). A link whose
+        file was downloaded into ``base`` under its own name is judged by that file."""
+        key = (ref, base)
         if key not in self._inspected:
-            self._inspected[key] = inspect_form(ref, base)
+            form = inspect_form(ref, base)
+            downloaded = base / _url_file_name(ref) if not form.checked and _url_file_name(ref) else None
+            if downloaded is not None and downloaded.is_file():
+                form = replace(inspect_form(str(downloaded), base), ref=ref)
+            self._inspected[key] = form
         return self._inspected[key]
+
+
+def _url_file_name(url: str) -> str:
+    """The file name at the end of a link's path (percent-escapes decoded), or ''."""
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
 
 
 def _short(text: str, n: int = 20) -> str:
