@@ -308,6 +308,23 @@ def test_links_are_counted_not_verified(tmp_path):
     assert report.summary() == "检查办事指南 1 项，不合格 0 项；表格文件 2 个，其中 2 个为链接，未核验。"
 
 
+def test_workbook_cells_that_link_to_the_forms(tmp_path):
+    """A platform's export shows 下载 and links it to the form: the link is the form."""
+    form(tmp_path / "表格" / "申请表.docx", ("姓名", ""))
+    form(tmp_path / "表格" / "申请表（样表）.docx", ("姓名", "张某"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    row = guide(空表="下载", 样表="下载")
+    ws.append(list(row))
+    ws.append(list(row.values()))
+    blank, sample = list(row).index("空表") + 1, list(row).index("样表") + 1
+    ws.cell(2, blank).hyperlink = "表格/申请表.docx"  # a relative link, as a saved page's export has
+    ws.cell(2, sample).hyperlink = "https://x.gov.cn/表格/申请表（样表）.docx"
+    wb.save(tmp_path / "g.xlsx")
+    (g,) = guide_report([tmp_path / "g.xlsx"]).guides
+    assert (g.problems, g.forms, g.forms_unverified) == ([], 2, 1)
+
+
 def test_links_downloaded_into_the_forms_dir_are_checked(tmp_path):
     (tmp_path / "下载").mkdir()
     (tmp_path / "下载" / "申请表.jpg").write_bytes(JPEG)

@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import json
 import pickle
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -185,6 +187,36 @@ def test_xlsx(tmp_path):
     assert [(p.id, p.published_at, p.row) for p in posts] == [("1", dt.date(2023, 9, 1), 2),
                                                               ("3", dt.date(2023, 10, 1), 4)]
     assert reader.skipped_rows == 1 and reader.problems[0].row == 3
+
+
+def test_xlsx_url_cells_that_are_hyperlinks_give_their_address(tmp_path):
+    """An export shows 原文链接 and links it: the post's url is the link's address. The
+    table may start anywhere on the sheet; a range of cells may share one link."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for col, header in zip("BCD", ["编号", "正文", "原文链接"]):
+        ws[f"{col}3"] = header
+    for row, (pid, url) in enumerate([("1", None), ("2", "https://x.gov.cn/p?a=1&b=2"), ("3", None)], 4):
+        ws[f"B{row}"], ws[f"C{row}"], ws[f"D{row}"] = pid, "正文", "原文链接"
+        if url:
+            ws[f"D{row}"].hyperlink = url
+    ws["C4"].hyperlink = "https://x.gov.cn/not-the-url"  # a link on another column changes nothing
+    wb.save(tmp_path / "p.xlsx")
+    assert [(p.row, p.id, p.url) for p in PostReader([tmp_path / "p.xlsx"])] == [
+        (4, "1", "原文链接"), (5, "2", "https://x.gov.cn/p?a=1&b=2"), (6, "3", "原文链接")]
+    # a link over a range of cells, as Excel writes when one link is given to several
+    path = tmp_path / "range.xlsx"
+    with zipfile.ZipFile(tmp_path / "p.xlsx") as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(r'ref="D5"', 'ref="D4:D6"', sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    assert [p.url for p in PostReader([path])] == ["https://x.gov.cn/p?a=1&b=2"] * 3
+    assert posts_module.sheet_links(tmp_path / "none.xlsx") == {}  # unreadable: no links, no error
 
 
 def _workbooks(tmp_path, n: int) -> list[Path]:

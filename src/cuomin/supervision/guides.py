@@ -143,7 +143,7 @@ def guide_columns(config: GuideConfig) -> Columns:
     aliases = dict(GUIDE_ALIASES)
     for e in config.elements:
         aliases[f"element:{e.name}"] = (e.name, *e.aliases)
-    return Columns(aliases, required=("name",))
+    return Columns(aliases, required=("name",), links=("url", "blank_forms", "sample_forms", "forms"))
 
 
 # ------------------------------------------------------------------ checks

@@ -18,10 +18,12 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import html
 import io
 import json
 import re
 import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
@@ -106,6 +108,8 @@ class Columns:
 
     aliases: Mapping[str, tuple[str, ...]]
     required: tuple[str, ...] = ()
+    #: fields whose workbook cells may be hyperlinks: the link's address is read, not its text
+    links: tuple[str, ...] = ()
 
     @functools.cached_property
     def _alias_to_field(self) -> dict[str, str]:
@@ -443,16 +447,26 @@ class PostReader:
         memory; a sheet holds at most 1,048,576 rows of 32,767-character cells), here or
         ahead, in a thread (:meth:`start_reading_ahead`)."""
         ahead = self._ahead.pop(path, None)
-        rows = ahead.take() if ahead is not None else read_sheet(path)
+        rows, first_col = ahead.take() if ahead is not None else read_sheet(path)
         columns = None
+        links: dict = {}
         for row_no in range(1, len(rows) + 1):  # rows are numbered from the sheet's first
             row, rows[row_no - 1] = rows[row_no - 1], None  # (let go of what was used)
             if not any(c not in (None, "") for c in row):
                 continue
             if columns is None:
                 columns = self._check_header(row, path)
+                link_fields = self.columns.links if self.columns is not None else _POST_LINKS
+                if any(f in link_fields for f in columns.values()):
+                    links = sheet_links(path)
+                link_cols = [i for i, f in columns.items() if f in link_fields] if links else []
                 continue
-            yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
+            fields = {field: row[i] if i < len(row) else None for i, field in columns.items()}
+            for i in link_cols:  # a cell that is a hyperlink ("原文链接", "下载"): its address
+                target = links.get((row_no, first_col + i))
+                if target:
+                    fields[columns[i]] = target
+            yield row_no, fields
         if columns is None:
             raise _empty("its first sheet is empty", "header row")
 
@@ -478,9 +492,10 @@ class PostReader:
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-def read_sheet(path: Path) -> list[list]:
-    """The rows of a workbook's first sheet as lists of cell values; :class:`_FileError`
-    when it cannot be read."""
+def read_sheet(path: Path) -> tuple[list[list], int]:
+    """The rows of a workbook's first sheet as lists of cell values (from row 1; from
+    the first column that holds anything, whose index, from 0, comes second);
+    :class:`_FileError` when it cannot be read."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -492,11 +507,81 @@ def read_sheet(path: Path) -> list[list]:
         raise _FileError(_not_a_workbook(path, kind) or f"not a readable {kind} workbook ({exc})") from None
     with wb:
         try:
-            return list(wb.get_sheet_by_index(0).iter_rows()) if wb.sheet_names else []
+            if not wb.sheet_names:
+                return [], 0
+            sheet = wb.get_sheet_by_index(0)
+            return list(sheet.iter_rows()), (sheet.start or (0, 0))[1]
         except BaseException as exc:
             if not _workbook_failure(exc):
                 raise
             raise _FileError(f"its first sheet cannot be read ({exc})") from None
+
+
+#: the posts' fields whose workbook cells may be hyperlinks (see :attr:`Columns.links`)
+_POST_LINKS = ("url",)
+_HYPERLINK = re.compile(r"<(?:\w+:)?hyperlink\b([^>]*)>")
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+_CELL = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def sheet_links(path: Path) -> dict[tuple[int, int], str]:
+    """The hyperlinks of an XLSX workbook's first sheet: ``(row, column)`` (row from 1,
+    column from 0) → the address. Empty for other workbooks, or when they cannot be
+    read: a link is a bonus, never a reason to skip a file."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            sheet = _first_sheet_part(z)
+            folder, name = sheet.rsplit("/", 1)
+            rels = f"{folder}/_rels/{name}.rels"
+            if rels not in z.namelist():
+                return {}
+            targets = {r["id"]: html.unescape(r["target"]) for r in _RELATIONSHIP.finditer(z.read(rels).decode("utf-8"))
+                       if r["type"].endswith("/hyperlink")}
+            if not targets:  # (then the sheet's XML, the size of its text, is not read again)
+                return {}
+            xml = z.read(sheet).decode("utf-8")
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return {}
+    links: dict[tuple[int, int], str] = {}
+    for link in _HYPERLINK.finditer(xml, max(xml.rfind("<hyperlinks"), 0)):
+        attrs = dict(_ATTR.findall(link.group(1)))
+        target = targets.get(next((v for k, v in attrs.items() if k.endswith(":id")), ""))
+        corners = [_CELL.fullmatch(c) for c in attrs.get("ref", "").split(":")]
+        if not target or not all(corners):
+            continue
+        (c1, r1), (c2, r2) = [(_column_index(c.group(1)), int(c.group(2))) for c in (corners[0], corners[-1])]
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_LINKED_CELLS:  # a link over whole columns: not a cell's
+            continue
+        for row in range(r1, r2 + 1):
+            for col in range(c1, c2 + 1):
+                links[(row, col)] = target
+    return links
+
+
+#: cells one hyperlink may cover and still be read as each cell's own address
+MAX_LINKED_CELLS = 10_000
+_RELATIONSHIP = re.compile(r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]*)")(?=[^>]*\bType="(?P<type>[^"]*)")'
+                           r'(?=[^>]*\bTarget="(?P<target>[^"]*)")[^>]*>')
+
+
+def _first_sheet_part(z: zipfile.ZipFile) -> str:
+    """The part name of a workbook's first sheet (by the workbook's order, as calamine reads)."""
+    book = z.read("xl/workbook.xml").decode("utf-8")
+    first = re.search(r"<(?:\w+:)?sheet\b[^>]*?\b\w+:id=\"([^\"]*)\"", book)
+    if first is None:
+        raise ValueError("no sheet")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    target = {r["id"]: r["target"] for r in _RELATIONSHIP.finditer(rels)}[first.group(1)]
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def _workbook_failure(exc: BaseException) -> bool:
@@ -519,9 +604,9 @@ class _SheetAhead:
         try:
             self._outcome = (read_sheet(path), None)
         except BaseException as exc:  # noqa: BLE001 - raised again where the rows are taken
-            self._outcome = ([], exc)
+            self._outcome = (([], 0), exc)
 
-    def take(self) -> list[list]:
+    def take(self) -> tuple[list[list], int]:
         self._thread.join()
         rows, exc = self._outcome
         if exc is not None:
