@@ -340,6 +340,12 @@ def test_links_downloaded_into_the_forms_dir_are_checked(tmp_path):
     ]
 
 
+def test_a_windows_path_to_a_form(tmp_path):
+    form(tmp_path / "表格" / "申请表.docx", ("姓名", ""))
+    form(tmp_path / "表格" / "申请表（样表）.docx", ("姓名", "张某"))
+    assert problems(tmp_path, guide(空表="表格\\申请表.docx", 样表="表格\\申请表（样表）.docx")) == [[]]
+
+
 def test_forms_dir(tmp_path):
     form(tmp_path / "下载" / "申请表.docx", ("姓名", ""))
     form(tmp_path / "下载" / "申请表（样表）.docx", ("姓名", "张某"))

@@ -16,6 +16,7 @@ semicolons. Links are not fetched (no network): they are counted as not verified
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -372,7 +373,8 @@ class GuideChecker:
         file was downloaded into ``base`` under its own name is judged by that file."""
         key = (ref, base)
         if key not in self._inspected:
-            form = inspect_form(ref, base)
+            # (a path written on Windows, 表格\申请表.docx, is the same path here)
+            form = replace(inspect_form(ref.replace("\\", "/") if os.sep == "/" else ref, base), ref=ref)
             downloaded = base / _url_file_name(ref) if not form.checked and _url_file_name(ref) else None
             if downloaded is not None and downloaded.is_file():
                 form = replace(inspect_form(str(downloaded), base), ref=ref)
