@@ -8,10 +8,12 @@ labelled and not swapped, in an editable format (doc/docx/xls/xlsx/wps/et, or a 
 text layer), not a picture and not an empty file. Real bulletins cite "样表为空白表",
 "空表链接下载的是样表", "空表以图片形式提供".
 
-Guides come one per row (CSV, XLSX/XLS, JSON Lines, JSON array), read by the posts'
-:class:`~cuomin.supervision.posts.PostReader` with guide columns; a row's forms are file
-paths (relative to ``forms_dir``) or links, several in a cell separated by new lines or
-semicolons. Links are not fetched (no network): they are counted as not verified.
+Guides come one per row (CSV, XLSX/XLS, JSON Lines, a JSON array, API replies), read
+by the posts' :class:`~cuomin.supervision.posts.PostReader` with guide columns; a row's
+forms are file paths (relative to ``forms_dir``) or links, several in a cell separated
+by new lines or semicolons (a workbook cell that is a hyperlink gives its address).
+Links are not fetched (no network): one whose file was downloaded into ``forms_dir``
+under its own name is judged by that file, the others are counted as not verified.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Reading posts and articles from JSON Lines, JSON arrays, CSV and workbooks into
-:class:`Post` records.
+"""Reading posts and articles from JSON Lines, JSON arrays, API replies, CSV and
+workbooks into :class:`Post` records (and, given other :class:`Columns`, other
+records: service guides).
 
 Column names may be English (``id``, ``account``, ``text`` …) or the Chinese
 headers that supervision platforms and spreadsheets use (账号名称, 正文, 发布时间 …).
