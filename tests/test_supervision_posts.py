@@ -333,6 +333,56 @@ def test_workbook_cells_of_every_kind(tmp_path):
     assert [(p.row, p.reason) for p in reader.problems] == [(9, "missing text (正文/内容)")]
 
 
+def test_a_sheet_as_an_office_compiles_it_title_rows_and_merged_accounts(tmp_path):
+    """A title and a 填报单位 line above the header; each account's name merged down over
+    its posts; a heading row inside the table merged across it. Every post gets its
+    account, and the heading row is one bad row, not a post of an account named so."""
+    openpyxl = pytest.importorskip("openpyxl")
+    xlwt = pytest.importorskip("xlwt")
+    table = [["清溪县政务新媒体信息汇总表（2023年第三季度）"], ["填报单位：县政府办", None, None, "填报日期：2023-09-30"],
+             ["账号名称", "标题", "正文", "发布日期"],
+             ["清溪发布", "甲", "正文一", "2023-09-01"], [None, "乙", "正文二", "2023-09-02"],
+             [None, "丙", "正文三", "2023-09-03"], ["一、部门账号"], ["清溪教育", "丁", "正文四", "2023-09-04"]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in table:
+        ws.append(row)
+    ws.merge_cells("A1:D1")
+    ws.merge_cells("A4:A6")
+    ws.merge_cells("A7:D7")
+    wb.save(tmp_path / "p.xlsx")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("s")
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            if value is not None and (r, c) not in ((0, 0), (3, 0), (6, 0)):
+                sheet.write(r, c, value)
+    sheet.write_merge(0, 0, 0, 3, table[0][0])
+    sheet.write_merge(3, 5, 0, 0, "清溪发布")
+    sheet.write_merge(6, 6, 0, 3, "一、部门账号")
+    book.save(str(tmp_path / "p.xls"))
+    for name in ("p.xlsx", "p.xls"):
+        reader = PostReader([tmp_path / name])
+        assert [(p.row, p.account, p.title) for p in reader] == [
+            (4, "清溪发布", "甲"), (5, "清溪发布", "乙"), (6, "清溪发布", "丙"), (8, "清溪教育", "丁")], name
+        assert [(p.row, p.reason) for p in reader.problems] == [(7, "missing text (正文/内容)")], name
+
+
+def test_title_rows_above_a_csv_header_and_no_header_at_all(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("清溪县政务新媒体信息汇总表\n填报单位：县政府办,,填报日期：2023-09-30\n编号,正文\n1,好\n",
+                    encoding="utf-8")
+    assert [(p.row, p.id) for p in PostReader([path])] == [(4, "1")]
+    path.write_text("说明：本表为汇总表\n" * 3 + "账号名称,标题\n清溪发布,通知\n", encoding="utf-8")
+    reader = PostReader([path])
+    assert list(reader) == []  # no row has a text column: the first row's problem is the file's
+    assert [p.reason for p in reader.problems] == [
+        "no text column in the header (expected one of: text, content, body, 正文, 内容, 文章内容, 正文内容)"]
+    path.write_text("\n".join(f"第{i}行说明" for i in range(12)) + "\n编号,正文\n1,好\n", encoding="utf-8")
+    reader = PostReader([path])  # a header below the tenth row is not looked for
+    assert list(reader) == [] and reader.unreadable_files == 1
+
+
 def test_xls_from_an_old_excel_export():
     # Excel 97–2003 (.xls), as some platforms still export: header on the second row
     path = Path(__file__).parent / "fixtures" / "posts.xls"

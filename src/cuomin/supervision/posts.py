@@ -414,6 +414,7 @@ class PostReader:
             row_no = last_line = 0
             try:
                 columns = None
+                header = _HeaderSearch(lambda row: self._check_header(row, path))
                 for row_no, row in enumerate(rows, 1):
                     first_line, last_line = last_line + 1, rows.line_num
                     if lines.ended and last_line > first_line:
@@ -426,7 +427,7 @@ class PostReader:
                             continue
                         if escape and any(_ESCAPED.search(c) for c in row):
                             raise _FileError(f"the header row is not valid {encoding} text; give the encoding with --encoding")
-                        columns = self._check_header(row, path)
+                        columns = header(row)
                         continue
                     if not any(c.strip() for c in row):
                         continue
@@ -435,7 +436,7 @@ class PostReader:
                         continue
                     yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
                 if columns is None:
-                    raise _empty("empty file", "header row")
+                    raise header.failure() or _empty("empty file", "header row")
             except UnicodeDecodeError:
                 raise _FileError(f"not valid {encoding} text after row {row_no}; rest of file skipped") from None
             except csv.Error as exc:
@@ -451,12 +452,15 @@ class PostReader:
         rows, first_col = ahead.take() if ahead is not None else read_sheet(path)
         columns = None
         links: dict = {}
+        header = _HeaderSearch(lambda row: self._check_header(row, path))
         for row_no in range(1, len(rows) + 1):  # rows are numbered from the sheet's first
             row, rows[row_no - 1] = rows[row_no - 1], None  # (let go of what was used)
             if not any(c not in (None, "") for c in row):
                 continue
             if columns is None:
-                columns = self._check_header(row, path)
+                columns = header(row)
+                if columns is None:
+                    continue
                 link_fields = self.columns.links if self.columns is not None else _POST_LINKS
                 if any(f in link_fields for f in columns.values()):
                     links = sheet_links(path)
@@ -469,7 +473,7 @@ class PostReader:
                     fields[columns[i]] = target
             yield row_no, fields
         if columns is None:
-            raise _empty("its first sheet is empty", "header row")
+            raise header.failure() or _empty("its first sheet is empty", "header row")
 
     def _check_header(self, row, path: Path) -> dict[int, str]:
         if self.columns is not None:
@@ -490,13 +494,45 @@ class PostReader:
         return columns
 
 
+#: non-empty rows looked at for the header: a sheet may have a title above it
+#: (…检查情况汇总表, 填报单位：…, 填报日期：…)
+HEADER_SEARCH_ROWS = 10
+
+
+class _HeaderSearch:
+    """Finds the header row: the first of the first ``HEADER_SEARCH_ROWS`` non-empty rows
+    that ``check`` accepts (it returns the columns, or raises :class:`_FileError`). The
+    rows above it are a title and notes, left out; when no row is accepted, what was
+    wrong with the first is the file's problem."""
+
+    def __init__(self, check: Callable[[list], dict[int, str]]):
+        self._check = check
+        self._tried = 0
+        self._first: Optional[_FileError] = None
+
+    def __call__(self, row: list) -> Optional[dict[int, str]]:
+        """The columns if ``row`` is the header, else None (look at the next row)."""
+        try:
+            return self._check(row)
+        except _FileError as exc:
+            self._first = self._first or exc
+            self._tried += 1
+            if self._tried >= HEADER_SEARCH_ROWS:
+                raise self._first from None
+            return None
+
+    def failure(self) -> Optional[_FileError]:
+        """Why no header was found, if rows were looked at (None for a file of no rows)."""
+        return self._first
+
+
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
 def read_sheet(path: Path) -> tuple[list[list], int]:
     """The rows of a workbook's first sheet as lists of cell values (from row 1; from
-    the first column that holds anything, whose index, from 0, comes second);
-    :class:`_FileError` when it cannot be read."""
+    the first column that holds anything, whose index, from 0, comes second), merged
+    cells filled with their value; :class:`_FileError` when it cannot be read."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -511,11 +547,37 @@ def read_sheet(path: Path) -> tuple[list[list], int]:
             if not wb.sheet_names:
                 return [], 0
             sheet = wb.get_sheet_by_index(0)
-            return list(sheet.iter_rows()), (sheet.start or (0, 0))[1]
+            first_col = (sheet.start or (0, 0))[1]
+            rows = list(sheet.iter_rows())
+            _fill_merged(rows, sheet.merged_cell_ranges or (), first_col)
+            return rows, first_col
         except BaseException as exc:
             if not _workbook_failure(exc):
                 raise
             raise _FileError(f"its first sheet cannot be read ({exc})") from None
+
+
+#: rows one merged range may cover and still be filled (a sheet-sized merge is layout)
+MAX_MERGED_ROWS = 100_000
+
+
+def _fill_merged(rows: list[list], ranges, first_col: int) -> None:
+    """Give the rows of a range merged down a column the value of its first: a sheet that
+    merges an account's (账号名称) or a unit's cells over their rows holds it for each
+    row, as a person reads it. Merges across columns (a title, a heading row inside the
+    table, a header over two columns) are layout, not one value per cell: left alone."""
+    for (r1, c1), (r2, _c2) in ranges:
+        c = c1 - first_col
+        if r2 <= r1 or r2 - r1 >= MAX_MERGED_ROWS or r1 >= len(rows) or not 0 <= c < len(rows[r1]):
+            continue
+        value = rows[r1][c]
+        if value in (None, ""):
+            continue
+        for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
+            row = rows[r]
+            if c >= len(row):
+                row.extend([""] * (c - len(row) + 1))
+            row[c] = value
 
 
 #: the posts' fields whose workbook cells may be hyperlinks (see :attr:`Columns.links`)
