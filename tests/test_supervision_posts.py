@@ -281,14 +281,14 @@ def test_no_read_ahead_thread_runs_while_workers_are_forked(tmp_path, monkeypatc
         real_start(self)
 
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
-    real_read = posts_module.read_sheet
+    real_read = posts_module.read_sheets
 
     def slow_read(path):  # a thread reading ahead would still be running at the fork
         if threading.current_thread() is not threading.main_thread():
             time.sleep(0.3)
-        return real_read(path)
+        yield from real_read(path)
 
-    monkeypatch.setattr(posts_module, "read_sheet", slow_read)
+    monkeypatch.setattr(posts_module, "read_sheets", slow_read)
     reader = PostReader(paths)
     results = list(scan_reader(Scanner(), reader, jobs=2, chunksize=1))
     assert [r.post.id for r in results] == [f"{k}-{i}" for k in range(3) for i in range(3)]
@@ -366,6 +366,34 @@ def test_a_sheet_as_an_office_compiles_it_title_rows_and_merged_accounts(tmp_pat
         assert [(p.row, p.account, p.title) for p in reader] == [
             (4, "清溪发布", "甲"), (5, "清溪发布", "乙"), (6, "清溪发布", "丙"), (8, "清溪教育", "丁")], name
         assert [(p.row, p.reason) for p in reader.problems] == [(7, "missing text (正文/内容)")], name
+
+
+def test_every_sheet_with_a_header_is_read(tmp_path):
+    """A workbook of a sheet of notes, then a sheet a month: every month is read, its
+    rows named by the sheet; the notes and a summary without a text column are left out."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "填表说明"
+    notes.append(["本表按月分工作表填报。"])
+    for month, ids in (("七月", ["7-1", "7-2"]), ("八月", ["8-1"])):
+        ws = wb.create_sheet(month)
+        ws.append(["编号", "账号名称", "正文", "原文链接"])
+        for i in ids:
+            ws.append([i, "清溪发布", "正文", "链接"])
+    wb["八月"]["D2"].hyperlink = "https://x.gov.cn/8-1"
+    wb.create_sheet("汇总").append(["账号名称", "篇数"])
+    wb.save(tmp_path / "p.xlsx")
+    reader = PostReader([tmp_path / "p.xlsx"])
+    assert [(p.file, p.row, p.id, p.url) for p in reader] == [
+        (f"{tmp_path / 'p.xlsx'}#七月", 2, "7-1", "链接"), (f"{tmp_path / 'p.xlsx'}#七月", 3, "7-2", "链接"),
+        (f"{tmp_path / 'p.xlsx'}#八月", 2, "8-1", "https://x.gov.cn/8-1")]
+    assert reader.problems == []
+    # no sheet with a header: the first sheet's problem is the file's
+    del wb["七月"], wb["八月"]
+    wb.save(tmp_path / "q.xlsx")
+    reader = PostReader([tmp_path / "q.xlsx"])
+    assert list(reader) == [] and [p.reason[:20] for p in reader.problems] == ["no text column in th"]
 
 
 def test_title_rows_above_a_csv_header_and_no_header_at_all(tmp_path):

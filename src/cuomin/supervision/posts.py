@@ -347,7 +347,7 @@ class PostReader:
             return
         try:
             for row, payload in reader(path):
-                yield payload if isinstance(payload, LineBlock) else RawRow(name, row, payload)
+                yield payload if isinstance(payload, (LineBlock, RawRow)) else RawRow(name, row, payload)
         except _FileError as exc:
             self._problem(RowProblem(name, 0, str(exc)))
         except PermissionError:
@@ -443,37 +443,43 @@ class PostReader:
                 raise _FileError(f"broken CSV at row {row_no + 1}: {exc}; rest of file skipped") from None
 
     def _workbook(self, path: Path):
-        """The first sheet of a workbook (XLSX, XLSM, or Excel 97–2003 XLS), read with
-        calamine (Rust): 3–5× faster than openpyxl's streaming reader, which took longer
-        than scanning the posts. The sheet is read whole (about its text's size in
-        memory; a sheet holds at most 1,048,576 rows of 32,767-character cells), here or
-        ahead, in a thread (:meth:`start_reading_ahead`)."""
+        """Every sheet of a workbook (XLSX, XLSM, or Excel 97–2003 XLS) that has a header,
+        read with calamine (Rust): 3–5× faster than openpyxl's streaming reader, which
+        took longer than scanning the posts. A sheet is read whole (about its text's size
+        in memory; a sheet holds at most 1,048,576 rows of 32,767-character cells), the
+        first one here or ahead, in a thread (:meth:`start_reading_ahead`). Rows of a
+        sheet after the first name it: ``posts.xlsx#二月``. A sheet without a header (a
+        sheet of notes) is left out; when none has one, the first one's problem is the file's."""
         ahead = self._ahead.pop(path, None)
-        rows, first_col = ahead.take() if ahead is not None else read_sheet(path)
-        columns = None
-        links: dict = {}
-        header = _HeaderSearch(lambda row: self._check_header(row, path))
-        for row_no in range(1, len(rows) + 1):  # rows are numbered from the sheet's first
-            row, rows[row_no - 1] = rows[row_no - 1], None  # (let go of what was used)
-            if not any(c not in (None, "") for c in row):
-                continue
-            if columns is None:
-                columns = header(row)
-                if columns is None:
+        failure, found, sheets = None, False, 0
+        for sheet in ahead.take() if ahead is not None else read_sheets(path):
+            sheets += 1
+            name = str(path) if sheet.index == 0 else f"{path}#{sheet.name}"
+            header = _HeaderSearch(lambda row: self._check_header(row, path))
+            rows, columns, links = sheet.rows, None, {}
+            for row_no in range(1, len(rows) + 1):  # rows are numbered from the sheet's first
+                row, rows[row_no - 1] = rows[row_no - 1], None  # (let go of what was used)
+                if not any(c not in (None, "") for c in row):
                     continue
-                link_fields = self.columns.links if self.columns is not None else _POST_LINKS
-                if any(f in link_fields for f in columns.values()):
-                    links = sheet_links(path)
-                link_cols = [i for i, f in columns.items() if f in link_fields] if links else []
-                continue
-            fields = {field: row[i] if i < len(row) else None for i, field in columns.items()}
-            for i in link_cols:  # a cell that is a hyperlink ("原文链接", "下载"): its address
-                target = links.get((row_no, first_col + i))
-                if target:
-                    fields[columns[i]] = target
-            yield row_no, fields
-        if columns is None:
-            raise header.failure() or _empty("its first sheet is empty", "header row")
+                if columns is None:
+                    columns = header(row)
+                    if columns is None:
+                        continue
+                    link_fields = self.columns.links if self.columns is not None else _POST_LINKS
+                    if any(f in link_fields for f in columns.values()):
+                        links = sheet_links(path, sheet.index)
+                    link_cols = [i for i, f in columns.items() if f in link_fields] if links else []
+                    continue
+                fields = {field: row[i] if i < len(row) else None for i, field in columns.items()}
+                for i in link_cols:  # a cell that is a hyperlink ("原文链接", "下载"): its address
+                    target = links.get((row_no, sheet.first_col + i))
+                    if target:
+                        fields[columns[i]] = target
+                yield row_no, RawRow(name, row_no, fields)
+            found = found or columns is not None
+            failure = failure or header.failure()
+        if not found:
+            raise failure or _empty("its first sheet is empty" if sheets <= 1 else "its sheets are empty", "header row")
 
     def _check_header(self, row, path: Path) -> dict[int, str]:
         if self.columns is not None:
@@ -529,10 +535,21 @@ class _HeaderSearch:
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-def read_sheet(path: Path) -> tuple[list[list], int]:
-    """The rows of a workbook's first sheet as lists of cell values (from row 1; from
-    the first column that holds anything, whose index, from 0, comes second), merged
-    cells filled with their value; :class:`_FileError` when it cannot be read."""
+@dataclass
+class _Sheet:
+    """A workbook's sheet: its rows as lists of cell values (from row 1; from the first
+    column that holds anything, whose index, from 0, is ``first_col``), merged cells
+    filled with their value."""
+
+    index: int
+    name: str
+    rows: list
+    first_col: int
+
+
+def read_sheets(path: Path) -> Iterator[_Sheet]:
+    """The sheets of a workbook, in order, each read when asked for (the workbook is
+    opened once); :class:`_FileError` when it, or a sheet, cannot be read."""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -543,18 +560,18 @@ def read_sheet(path: Path) -> tuple[list[list], int]:
         kind = path.suffix.lstrip(".").upper()
         raise _FileError(_not_a_workbook(path, kind) or f"not a readable {kind} workbook ({exc})") from None
     with wb:
-        try:
-            if not wb.sheet_names:
-                return [], 0
-            sheet = wb.get_sheet_by_index(0)
-            first_col = (sheet.start or (0, 0))[1]
-            rows = list(sheet.iter_rows())
-            _fill_merged(rows, sheet.merged_cell_ranges or (), first_col)
-            return rows, first_col
-        except BaseException as exc:
-            if not _workbook_failure(exc):
-                raise
-            raise _FileError(f"its first sheet cannot be read ({exc})") from None
+        for index, name in enumerate(wb.sheet_names):
+            try:
+                sheet = wb.get_sheet_by_index(index)
+                first_col = (sheet.start or (0, 0))[1]
+                rows = list(sheet.iter_rows())
+                _fill_merged(rows, sheet.merged_cell_ranges or (), first_col)
+            except BaseException as exc:
+                if not _workbook_failure(exc):
+                    raise
+                which = "its first sheet" if index == 0 else f"its sheet {name!r}"
+                raise _FileError(f"{which} cannot be read ({exc})") from None
+            yield _Sheet(index, name, rows, first_col)
 
 
 #: rows one merged range may cover and still be filled (a sheet-sized merge is layout)
@@ -587,15 +604,15 @@ _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _CELL = re.compile(r"([A-Z]+)([0-9]+)")
 
 
-def sheet_links(path: Path) -> dict[tuple[int, int], str]:
-    """The hyperlinks of an XLSX workbook's first sheet: ``(row, column)`` (row from 1,
-    column from 0) → the address. Empty for other workbooks, or when they cannot be
-    read: a link is a bonus, never a reason to skip a file."""
+def sheet_links(path: Path, index: int = 0) -> dict[tuple[int, int], str]:
+    """The hyperlinks of an XLSX workbook's sheet ``index`` (from 0): ``(row, column)``
+    (row from 1, column from 0) → the address. Empty for other workbooks, or when they
+    cannot be read: a link is a bonus, never a reason to skip a file."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
     try:
         with zipfile.ZipFile(path) as z:
-            sheet = _first_sheet_part(z)
+            sheet = _sheet_part(z, index)
             folder, name = sheet.rsplit("/", 1)
             rels = f"{folder}/_rels/{name}.rels"
             if rels not in z.namelist():
@@ -629,14 +646,14 @@ _RELATIONSHIP = re.compile(r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]*)")(?=[^>]
                            r'(?=[^>]*\bTarget="(?P<target>[^"]*)")[^>]*>')
 
 
-def _first_sheet_part(z: zipfile.ZipFile) -> str:
-    """The part name of a workbook's first sheet (by the workbook's order, as calamine reads)."""
+def _sheet_part(z: zipfile.ZipFile, index: int) -> str:
+    """The part name of a workbook's sheet ``index`` (in the workbook's order, as calamine reads)."""
     book = z.read("xl/workbook.xml").decode("utf-8")
-    first = re.search(r"<(?:\w+:)?sheet\b[^>]*?\b\w+:id=\"([^\"]*)\"", book)
-    if first is None:
-        raise ValueError("no sheet")
+    ids = re.findall(r"<(?:\w+:)?sheet\b[^>]*?\b\w+:id=\"([^\"]*)\"", book)
+    if index >= len(ids):
+        raise ValueError("no such sheet")
     rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    target = {r["id"]: r["target"] for r in _RELATIONSHIP.finditer(rels)}[first.group(1)]
+    target = {r["id"]: r["target"] for r in _RELATIONSHIP.finditer(rels)}[ids[index]]
     return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
@@ -655,26 +672,29 @@ def _workbook_failure(exc: BaseException) -> bool:
 
 
 class _SheetAhead:
-    """:func:`read_sheet` of one workbook, run in a thread; :meth:`take` waits for it
-    and gives its rows, or raises what reading it raised."""
+    """:func:`read_sheets` of one workbook, its first sheet read in a thread; :meth:`take`
+    waits for it and gives the sheets, or raises what reading it raised."""
 
     def __init__(self, path: Path):
-        self._outcome: tuple = ([], None)
-        self._thread = threading.Thread(target=self._read, args=(path,), name="cuomin-read-ahead", daemon=True)
+        self._sheets = read_sheets(path)
+        self._outcome: tuple = (None, None)
+        self._thread = threading.Thread(target=self._read, name="cuomin-read-ahead", daemon=True)
         self._thread.start()
 
-    def _read(self, path: Path) -> None:
+    def _read(self) -> None:
         try:
-            self._outcome = (read_sheet(path), None)
+            self._outcome = (next(self._sheets, None), None)
         except BaseException as exc:  # noqa: BLE001 - raised again where the rows are taken
-            self._outcome = (([], 0), exc)
+            self._outcome = (None, exc)
 
-    def take(self) -> tuple[list[list], int]:
+    def take(self) -> Iterator[_Sheet]:
         self._thread.join()
-        rows, exc = self._outcome
+        first, exc = self._outcome
         if exc is not None:
             raise exc
-        return rows
+        if first is not None:
+            yield first
+            yield from self._sheets
 
 
 def _not_a_workbook(path: Path, kind: str) -> Optional[str]:
