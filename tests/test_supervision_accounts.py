@@ -152,6 +152,24 @@ def test_cli_report_accounts_from_files(tmp_path):
     assert {r["errors"] for r in json.loads(only_errors.output)} == {1}  # one 笔划 post each
 
 
+def test_posts_given_twice_are_counted_twice_and_said(tmp_path):
+    """Overlapping exports (August's, then the quarter's) give some posts twice: their
+    findings are counted each time, as the files say, and the user is told how many."""
+    posts = bulletin_posts()
+    path = write_jsonl(posts[:4] + posts[2:6], tmp_path / "posts.jsonl")
+    once = write_jsonl(posts[:6], tmp_path / "once.jsonl")
+    runner = CliRunner()
+    twice, single = (runner.invoke(main, ["report", "accounts", str(p), "--format", "json", "--jobs", "1"])
+                     for p in (path, once))
+    assert twice.exit_code == single.exit_code == 0
+    counts = {r["account"]: r["errors"] for r in json.loads(twice.stdout)}
+    assert sum(counts.values()) > sum(r["errors"] for r in json.loads(single.stdout))
+    assert ("cuomin: 2 posts were given more than once (the same account and id: overlapping exports?) and their "
+            "findings counted each time; give each post once, or scan into a ledger (--ledger), which keeps one"
+            ) in twice.stderr
+    assert "more than once" not in single.stderr
+
+
 def test_cli_report_accounts_usage_errors(tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["report", "accounts"]).exit_code == 2

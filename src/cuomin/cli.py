@@ -323,6 +323,10 @@ def report_accounts(paths, ledger_path, date_from, date_to, deadline, as_of, cou
         result = report_from_files(paths, scanner, policy, jobs=jobs, encoding=encoding,
                                    on_problem=_report_problem, **common)
     _write_output(render_accounts(result, fmt), output, fmt)
+    if result.duplicate_posts:
+        click.echo(f"cuomin: {result.duplicate_posts} posts were given more than once (the same account and id: "
+                   "overlapping exports?) and their findings counted each time; give each post once, or scan "
+                   "into a ledger (--ledger), which keeps one", err=True)
     if result.unattributed:
         click.echo(f"cuomin: {result.unattributed} findings in posts without an account (账号名称) were not counted",
                    err=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from ..engine.scanner import Scanner
-from .batch import in_window, scan_reader
+from .batch import in_window, post_key, scan_reader
 from .posts import PostReader, RowProblem
 from .records import ACCEPTED, FALSE_POSITIVE, OPEN, OVERDUE, RECTIFIED, FindingRow, overdue, rows_from_result
 
@@ -134,6 +134,8 @@ class AccountReport:
     unattributed: int = 0
     deadline: Optional[dt.date] = None
     as_of: Optional[dt.date] = None
+    #: posts seen again (the same account and id: overlapping exports?), counted each time
+    duplicate_posts: int = 0
 
     @property
     def errors(self) -> int:
@@ -173,18 +175,22 @@ def report_from_files(
     """Scan posts and count per account; nothing has been rectified yet."""
     reader = PostReader([Path(p) for p in paths], encoding=encoding, on_problem=on_problem)
     tally = AccountTally(policy, date_from=date_from, date_to=date_to, keep_details=keep_details)
-    posts = 0
+    posts = duplicates = 0
+    seen: set[int] = set()  # (hashes of post keys: a count of repeats needs no more)
     for result in scan_reader(scanner, reader, jobs=jobs, date_from=date_from, date_to=date_to):
         if not result.scanned:
             continue
         post = result.post
+        key = hash(post_key(post))
+        duplicates += key in seen
+        seen.add(key)
         tally.add_account(post.account, post.owner, post.account_type)
         posts += 1
         for row in rows_from_result(result):
             tally.add(row)
     return AccountReport(
         tally.table(deadline=deadline, as_of=as_of, include_clean=include_clean), tally.details, posts,
-        reader.skipped_rows, reader.unreadable_files, tally.unattributed, deadline, as_of,
+        reader.skipped_rows, reader.unreadable_files, tally.unattributed, deadline, as_of, duplicates,
     )
 
 
