@@ -224,7 +224,10 @@ def test_a_scan_without_a_ledger_imports_only_what_it_uses(tmp_path):
     mods = set(json.loads(out.splitlines()[-1]))
     assert '"code": "TYP001"' in out  # the scan ran
     assert not mods & {"sqlite3", "cuomin.supervision.ledger", "cuomin.supervision.columns",
-                       "cuomin.supervision.accounts", "openpyxl", "pkg_resources"}
+                       "cuomin.supervision.accounts", "openpyxl", "pkg_resources",
+                       # nor the document checker and readers, nor the workbooks' hyperlinks, nor
+                       # (one block: no worker) multiprocessing
+                       "cuomin.check", "cuomin.readers", "html", "zipfile", "multiprocessing"}
 
 
 def test_the_supervision_package_still_offers_every_public_name():

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .engine.scanner import Scanner
-from .models import SEVERITY_RANK, Finding
+from .models import FAIL_ON_CHOICES, Finding, fails  # noqa: F401 - FAIL_ON_CHOICES: part of this API
 from .readers import Document, InputError, Region, read_document, read_stdin
 from .readers.walk import expand
 from .suppress import split_suppressed
 
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 
 
 @dataclass
@@ -92,14 +91,6 @@ def check_inputs(
             yield CheckResult(stdin_name if item == "-" else item, error=str(exc))
             continue
         yield check_document(scanner, doc, published)
-
-
-def fails(findings: Iterable[Finding], fail_on: str) -> bool:
-    """Whether any finding is at or above the ``fail_on`` severity."""
-    if fail_on == "never":
-        return False
-    threshold = SEVERITY_RANK[fail_on]
-    return any(SEVERITY_RANK[f.severity.value] >= threshold for f in findings)
 
 
 def exit_code(results: Iterable[CheckResult], fail_on: str) -> int:

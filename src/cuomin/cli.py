@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .check import FAIL_ON_CHOICES, check_inputs, exit_code
 from .engine.scanner import Scanner
+from .models import FAIL_ON_CHOICES
 from .render import CHECK_FORMATS, render_check
 
 
@@ -122,6 +122,8 @@ def check(paths, fmt, fail_on, published, select, ignore, allow, packs, config_p
           record_path, encoding, stdin_name, color):
     """Check files, directories (walked; .cuominignore honoured) or standard input
     (- or no PATH): .txt, .md, .html, .docx. See docs/cli-check.md."""
+    from .check import check_inputs, exit_code  # (here: the other commands never read documents)
+
     if write and not fix:
         raise click.UsageError("--write needs --fix")
     settings, scanner = _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache, fail_on, published)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from functools import cache
+from typing import Iterable
 
 
 class Category(str, Enum):
@@ -68,6 +69,16 @@ class Severity(str, Enum):
 
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+#: what ``--fail-on`` takes: a severity, or never fail
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+
+
+def fails(findings: Iterable["Finding"], fail_on: str) -> bool:
+    """Whether any finding is at or above the ``fail_on`` severity."""
+    if fail_on == "never":
+        return False
+    threshold = SEVERITY_RANK[fail_on]
+    return any(SEVERITY_RANK[f.severity.value] >= threshold for f in findings)
 
 
 class Record:

@@ -12,7 +12,6 @@ directory that cannot be created or written only means the thing is built again.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -42,6 +41,8 @@ def atomic_write(path: Path, data: bytes, *, keep: int, pattern: str) -> bool:
     """Write ``data`` to ``path`` (temporary file + ``os.replace``), then keep only
     the ``keep`` newest entries matching ``pattern`` in its folder. False when the
     folder cannot be written."""
+    import tempfile  # (here: a call that loads from the cache never writes, nor needs it)
+
     directory = path.parent
     tmp = None
     try:

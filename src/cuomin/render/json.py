@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .. import __version__
-from ..check import CheckResult, summary
+
+if TYPE_CHECKING:  # (batch output uses finding_record, and never imports the document checker)
+    from ..check import CheckResult
 
 
 def finding_record(name: str, finding, label: str = "") -> dict:
@@ -31,6 +33,8 @@ def render_jsonl(results: Iterable[CheckResult]) -> Iterable[str]:
 
 
 def render_json(results: Iterable[CheckResult]) -> Iterable[str]:
+    from ..check import summary
+
     results = list(results)
     files = [
         {

@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing
 import os
 import pickle
-import queue
-import tempfile
-import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable, Iterable, Iterator, Optional
 
-from ..check import fails
 from ..engine.scanner import Scanner
-from ..models import Finding
+from ..models import Finding, fails
 from .posts import LineBlock, Post, PostReader, RawRow, RowProblem, parse_row
 
 #: characters of context on each side of a match that go into its fingerprint
@@ -277,6 +272,8 @@ def _shared_map(job, items: Iterable, workers: int, on_start: Optional[Callable[
         yield ready.pop(0)
         return
     chunks = chain([second], chunks)
+    import multiprocessing  # (here: a scan in one process never needs it, nor its imports)
+
     ctx = multiprocessing.get_context()
     tasks = ctx.Queue()
     done = ctx.Queue()
@@ -351,6 +348,8 @@ def _shared_map(job, items: Iterable, workers: int, on_start: Optional[Callable[
 
 def _take(tasks):
     """A chunk from the workers' queue if one is there now, else None."""
+    import queue
+
     try:
         return tasks.get_nowait()
     except queue.Empty:
@@ -360,6 +359,8 @@ def _take(tasks):
 def _drain(done, ready: dict, *, block: bool, procs) -> int:
     """Move finished chunks from the result queue into ``ready``; with ``block``,
     wait for at least one (checking that the workers are alive). Returns how many."""
+    import queue
+
     got = 0
     while True:
         try:
@@ -386,6 +387,8 @@ class _JobFile:
 
     @classmethod
     def write(cls, job) -> "_JobFile":
+        import tempfile
+
         fd, path = tempfile.mkstemp(prefix="cuomin-job-", suffix=".pickle")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(job, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -403,6 +406,8 @@ class _JobFile:
 
 
 def _worker_loop(job, tasks, done) -> None:
+    import traceback
+
     if isinstance(job, _JobFile):
         job = job.load()
     while True:

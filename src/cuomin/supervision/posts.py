@@ -19,12 +19,10 @@ import csv
 import datetime as dt
 import functools
 import hashlib
-import html
 import io
 import json
 import re
 import threading
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
@@ -610,6 +608,9 @@ def sheet_links(path: Path, index: int = 0) -> dict[tuple[int, int], str]:
     cannot be read: a link is a bonus, never a reason to skip a file."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
+    import html
+    import zipfile
+
     try:
         with zipfile.ZipFile(path) as z:
             sheet = _sheet_part(z, index)
@@ -646,8 +647,9 @@ _RELATIONSHIP = re.compile(r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]*)")(?=[^>]
                            r'(?=[^>]*\bTarget="(?P<target>[^"]*)")[^>]*>')
 
 
-def _sheet_part(z: zipfile.ZipFile, index: int) -> str:
-    """The part name of a workbook's sheet ``index`` (in the workbook's order, as calamine reads)."""
+def _sheet_part(z, index: int) -> str:
+    """The part name of sheet ``index`` of the workbook ``z`` (a ``zipfile.ZipFile``), in
+    the workbook's order, as calamine reads."""
     book = z.read("xl/workbook.xml").decode("utf-8")
     ids = re.findall(r"<(?:\w+:)?sheet\b[^>]*?\b\w+:id=\"([^\"]*)\"", book)
     if index >= len(ids):
