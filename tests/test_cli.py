@@ -95,11 +95,19 @@ def test_bad_inputs_exit_2_and_the_others_are_still_checked(tmp_path, files):
     empty.write_bytes(b"")
     nodocs = tmp_path / "nodocs"  # a directory is walked; one with no documents is an input error
     nodocs.mkdir()
-    r = run(["check", "--format", "jsonl", str(binary), str(files["error.txt"]), str(nodocs)])
+    data = tmp_path / "data.bin"
+    data.write_bytes(b"\x01\x02\x00\x03")
+    r = run(["check", "--format", "jsonl", str(binary), str(data), str(files["error.txt"]), str(nodocs)])
     assert r.exit_code == 2
-    assert f"{binary}: binary file" in r.stderr
+    assert f"{binary}: a picture, not text" in r.stderr
+    assert f"{data}: binary file (contains NUL bytes), not text" in r.stderr
     assert f"{nodocs}: no documents to check" in r.stderr
     assert json.loads(r.stdout)["code"] == "POL001"  # the good file was still checked
+    # the summary counts what was read, and says what was not
+    r = run(["check", str(binary), str(files["error.txt"])])
+    assert r.stdout.splitlines()[-1] == "共发现 1 处问题（错误 1），检查 1 个输入，另有 1 个输入无法读取（原因见错误输出）。"
+    r = run(["check", "--format", "github", str(binary)])
+    assert r.exit_code == 2 and r.stdout.splitlines()[-1] == "未能检查：1 个输入无法读取（原因见错误输出）。"
     r = run(["check", str(empty)])
     assert r.exit_code == 0 and "未发现问题" in r.output
     r = run(["check", "--encoding", "ascii", str(files["error.txt"])])

@@ -406,8 +406,22 @@ def test_decoding_says_how_to_write_the_same_bytes_back(data, encoding, codec, b
     (b"\xff\xfe\x00\xd8", None, "a.txt: broken UTF-16 text"),
     (b"abc", "no-such-codec", "a.txt: unknown encoding 'no-such-codec'"),
     (b"ok \xff", "utf-8", "a.txt: not valid utf-8 at byte 3"),
+    # files often given instead of text, told by their first bytes, with what to do
+    (b"%PDF-1.7\n%\xe2\xe3", None, "a.txt: a PDF file (check the .docx or text it was made from), not text"),
+    (b"PK\x03\x04\x14\x00[Content_Types].xml...word/document.xml", None,
+     "a.txt: a Word file (name it .docx to check it), not text"),
+    (b"PK\x03\x04\x14\x00[Content_Types].xml...xl/workbook.xml", None,
+     "a.txt: an Excel workbook (posts in a workbook are read by cuomin scan), not text"),
+    (b"PK\x03\x04\x14\x00photos/1.jpg", None, "a.txt: a ZIP package, not text"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", None, "a.txt: a Word/Excel 97–2003 or WPS file (save it as .docx), not text"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", None, "a.txt: a picture, not text"),
+    (b"\xef\xbb\xbf%PDF-1.7", None, "a.txt: a PDF file (check the .docx or text it was made from), not text"),
+    (b"%PDF is how a PDF starts", None, None),  # text that merely begins alike is text
 ])
 def test_bytes_that_are_not_text(data, encoding, message):
+    if message is None:
+        assert read_bytes(data, "a.txt").text == data.decode()
+        return
     with pytest.raises(InputError) as exc:
         read_bytes(data, "a.txt", encoding=encoding)
     assert str(exc.value) == message

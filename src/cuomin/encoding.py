@@ -35,6 +35,24 @@ def decode_bytes(data: bytes, name: str = "<input>", encoding: Optional[str] = N
     return decode_text(data, name, encoding)[0]
 
 
+def _not_text(head: bytes) -> Optional[str]:
+    """What a file often given where text is wanted is, told by its first bytes, and
+    what to do with it; None for anything else."""
+    if head.startswith(b"%PDF-"):
+        return "a PDF file (check the .docx or text it was made from)"
+    if head.startswith(b"PK\x03\x04"):  # an Office package names its parts near the start
+        if b"word/" in head:
+            return "a Word file (name it .docx to check it)"
+        if b"xl/" in head:
+            return "an Excel workbook (posts in a workbook are read by cuomin scan)"
+        return "a ZIP package"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "a Word/Excel 97–2003 or WPS file (save it as .docx)"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "a picture"
+    return None
+
+
 def decode_text(data: bytes, name: str = "<input>", encoding: Optional[str] = None) -> tuple[str, str, bytes]:
     """``(text, codec, bom)``: ``data`` decoded, and the codec and byte-order mark that
     write the text back as the same bytes. Raises :class:`DecodeError` naming ``name``.
@@ -55,6 +73,9 @@ def decode_text(data: bytes, name: str = "<input>", encoding: Optional[str] = No
         except UnicodeDecodeError:
             raise DecodeError(f"{name}: broken UTF-16 text") from None
     body = memoryview(data)[len(bom):]
+    kind = _not_text(bytes(body[:4096]))
+    if kind:
+        raise DecodeError(f"{name}: {kind}, not text")
     if data.find(b"\x00", len(bom)) >= 0:
         raise DecodeError(f"{name}: binary file (contains NUL bytes), not text")
     try:

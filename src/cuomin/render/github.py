@@ -25,14 +25,14 @@ def _prop(s: str) -> str:
 
 
 def render_github(results: Iterable[CheckResult]) -> Iterable[str]:
-    files = 0
-    suppressed = 0
+    files = suppressed = unreadable = 0
     every = []
     for r in results:
-        files += 1
         if r.error:
+            unreadable += 1
             yield f"::error file={_prop(r.name)},title={_prop('cuomin: cannot read')}::{_data(r.error)}"
             continue
+        files += 1
         suppressed += len(r.suppressed)
         for f in r.findings:
             every.append(f)
@@ -52,4 +52,4 @@ def render_github(results: Iterable[CheckResult]) -> Iterable[str]:
             if label:
                 message += f"（{label}）"
             yield f"::{COMMANDS[f.severity.value]} {','.join(props)}::{_data(message)}"
-    yield summary_line(every, files, suppressed)
+    yield summary_line(every, files, suppressed, unreadable)

@@ -52,23 +52,30 @@ def render_text(results: Iterable[CheckResult], colour: bool = False, show_lines
     total = []
     files = 0
     suppressed = 0
+    unreadable = 0
     for r in results:
-        files += 1
         if r.error:
+            unreadable += 1
             continue
+        files += 1
         suppressed += len(r.suppressed)
         for f in r.findings:
             total.append(f)
             yield finding_header(r.name, f, colour, r.label(f))
             if show_lines:
                 yield from marked_line(r.text, f, colour)
-    yield summary_line(total, files, suppressed)
+    yield summary_line(total, files, suppressed, unreadable)
 
 
-def summary_line(findings: list[Finding], files: int, suppressed: int = 0) -> str:
+def summary_line(findings: list[Finding], files: int, suppressed: int = 0, unreadable: int = 0) -> str:
+    """The last line: what was found in the ``files`` inputs read, and how many could
+    not be read (never "未发现问题" alone when nothing could be read)."""
+    if not files and unreadable:
+        return f"未能检查：{unreadable} 个输入无法读取（原因见错误输出）。"
     counts = severity_counts(findings)
     waived = f"另有 {suppressed} 处已按注释抑制，" if suppressed else ""
+    not_read = f"，另有 {unreadable} 个输入无法读取（原因见错误输出）" if unreadable else ""
     if findings:
         detail = "，".join(f"{label} {counts[k]}" for k, label in (("error", "错误"), ("warning", "警告"), ("info", "提示")) if counts[k])
-        return f"共发现 {len(findings)} 处问题（{detail}），{waived}检查 {files} 个输入。"
-    return f"未发现问题，{waived}检查 {files} 个输入。"
+        return f"共发现 {len(findings)} 处问题（{detail}），{waived}检查 {files} 个输入{not_read}。"
+    return f"未发现问题，{waived}检查 {files} 个输入{not_read}。"
