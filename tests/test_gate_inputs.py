@@ -226,8 +226,8 @@ def _notes(kind, texts):
 
 def make_docx_with_surroundings(path):
     d = docx.Document()
-    d.add_paragraph("正文第一段。")  # 第1段
-    d.add_paragraph("正文第二段。")  # 第2段, holds the text box
+    d.add_paragraph("正文第一段。")  # 第1段, refers to footnote 2, then (deleted) footnote 3
+    d.add_paragraph("正文第二段。")  # 第2段, holds the text box; refers to footnote 1 and the endnote
     section = d.sections[0]
     section.header.paragraphs[0].text = "县国土资源局文件"
     section.different_first_page_header_footer = True
@@ -245,13 +245,20 @@ def make_docx_with_surroundings(path):
                  f"<w:txbxContent>{box}</w:txbxContent></w:drawing></mc:Choice>"
                  f"<mc:Fallback><w:pict><w:txbxContent>{box}</w:txbxContent></w:pict></mc:Fallback>"
                  "</mc:AlternateContent></w:r>")
-        xml = xml.replace("<w:t>正文第二段。</w:t></w:r>", "<w:t>正文第二段。</w:t></w:r>" + shape, 1)
+        xml = xml.replace("<w:t>正文第二段。</w:t></w:r>", "<w:t>正文第二段。</w:t></w:r>" + shape
+                          + '<w:r><w:footnoteReference w:id="1"/></w:r><w:r><w:endnoteReference w:id="1"/></w:r>', 1)
+        # Word numbers notes as the text refers to them: footnote 2 is shown first; a
+        # reference in a tracked deletion is gone, and its note with it
+        xml = xml.replace("<w:t>正文第一段。</w:t></w:r>", '<w:t>正文第一段。</w:t></w:r>'
+                          '<w:r><w:footnoteReference w:id="2"/></w:r>'
+                          '<w:del w:id="9" w:author="a"><w:r><w:footnoteReference w:id="3"/></w:r></w:del>', 1)
         parts["word/document.xml"] = xml.encode("utf-8")
         header = parts["word/header1.xml"].decode("utf-8")  # and a red header's box in the page header
         parts["word/header1.xml"] = header.replace(
             "<w:t>县国土资源局文件</w:t></w:r>",
             "<w:t>县国土资源局文件</w:t></w:r>" + shape.replace("文本框里的按装说明", "县人民政府办公室"), 1).encode()
-        parts["word/footnotes.xml"] = _notes("footnotes", [["脚注一：中华人名共和国"], ["脚注二", "第二段己经"]])
+        parts["word/footnotes.xml"] = _notes("footnotes", [["脚注一：中华人名共和国"], ["脚注二", "第二段己经"],
+                                                           ["删去的脚注：己经"]])
         parts["word/endnotes.xml"] = _notes("endnotes", [["尾注：一如继往"]])
         rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
         extra = "".join(f'<Relationship Id="rIdN{kind}" Type="{R_NS}/{kind}" Target="{kind}.xml"/>'
@@ -282,9 +289,9 @@ def test_docx_text_boxes_headers_footers_and_notes_come_after_the_body(tmp_path,
         ("第1节页眉文本框1第1段", "县人民政府办公室"),
         ("第1节首页页脚第1段", "第一页页脚：中华人名共和国"),
         ("第1节页脚第1段", "普通页脚"),
-        ("脚注1第1段", "脚注一：中华人名共和国"),
-        ("脚注2第1段", "脚注二"),
-        ("脚注2第2段", "第二段己经"),
+        ("脚注1第1段", "脚注二"),  # referred to first
+        ("脚注1第2段", "第二段己经"),
+        ("脚注2第1段", "脚注一：中华人名共和国"),  # (the deleted one is not read)
         ("尾注1第1段", "尾注：一如继往"),
     ]
     got = [(f.code, f.line, f.column, f.text, r.label(f)) for f in r.findings]
@@ -293,8 +300,8 @@ def test_docx_text_boxes_headers_footers_and_notes_come_after_the_body(tmp_path,
         ("TYP001", 5, 6, "按装", "文本框1第1段"),
         ("OUT002", 6, 2, "国土资源局", "第1节页眉第1段"),  # the red header's outdated unit name
         ("POL001", 8, 7, "中华人名共和国", "第1节首页页脚第1段"),
-        ("POL001", 10, 5, "中华人名共和国", "脚注1第1段"),
-        ("TYP001", 12, 4, "己经", "脚注2第2段"),
+        ("TYP001", 11, 4, "己经", "脚注1第2段"),
+        ("POL001", 12, 5, "中华人名共和国", "脚注2第1段"),
         ("TYP001", 13, 4, "一如继往", "尾注1第1段"),
     ]
     assert_exact(r)

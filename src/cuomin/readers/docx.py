@@ -141,7 +141,8 @@ _PAGES = {"first": "首页", "default": "", "even": "偶数页"}  # (in the orde
 def _around_the_body(document) -> Iterator[tuple[str, object]]:
     """``(place, element)`` for what is printed besides the body, each holding
     paragraphs: text boxes in body order, each section's headers and footers (a part
-    that several sections share is read once, under the first), footnotes, endnotes."""
+    that several sections share is read once, under the first), footnotes and endnotes
+    in the order the text refers to them."""
     body = document.element.body
     yield from _text_boxes("", body)
     related = document.part.related_parts
@@ -166,9 +167,14 @@ def _around_the_body(document) -> Iterator[tuple[str, object]]:
         if part is None:
             continue
         # the separator "notes" Word keeps in the part have a type; real notes have none
-        notes = [note for note in _xml(part.blob) if _split(note.tag) == (W, tag) and note.get(f"{{{W}}}type") is None]
-        for n, note in enumerate(notes, 1):
-            yield f"{kind}{n}", note
+        notes = {note.get(f"{{{W}}}id"): note for note in _xml(part.blob)
+                 if _split(note.tag) == (W, tag) and note.get(f"{{{W}}}type") is None}
+        # Word numbers notes in the order the text refers to them; a note nothing refers
+        # to (its reference deleted) is not printed
+        shown = dict.fromkeys(ref.get(f"{{{W}}}id") for ref in body.iter(f"{{{W}}}{tag}Reference")
+                              if not _deleted(ref, body))
+        for n, note_id in enumerate((i for i in shown if i in notes), 1):
+            yield f"{kind}{n}", notes[note_id]
 
 
 def _page(ref) -> str:
@@ -186,6 +192,16 @@ def _text_boxes(place: str, root) -> Iterator[tuple[str, object]]:
     boxes = [box for box in root.iter(f"{{{W}}}txbxContent") if not _in_fallback(box, root)]
     for n, box in enumerate(boxes, 1):
         yield f"{place}文本框{n}", box
+
+
+def _deleted(element, top) -> bool:
+    """Whether ``element`` is inside a tracked deletion (read as accepted: gone)."""
+    parent = element.getparent()
+    while parent is not None and parent is not top:
+        if _split(parent.tag) in ((W, "del"), (W, "moveFrom")):
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _in_fallback(element, top) -> bool:
