@@ -396,6 +396,25 @@ def test_every_sheet_with_a_header_is_read(tmp_path):
     assert list(reader) == [] and [p.reason[:20] for p in reader.problems] == ["no text column in th"]
 
 
+def test_a_directory_of_exports_is_read_file_by_file(tmp_path):
+    """A quarter's exports in one folder, by account and month: every file of posts in
+    it and below, in sorted order; not the Office lock file, hidden folders or other files."""
+    (tmp_path / "q3" / "清溪发布").mkdir(parents=True)
+    (tmp_path / "q3" / ".git").mkdir()
+    _jsonl(tmp_path / "q3" / "清溪发布" / "08.jsonl", [json.dumps({"id": "8", "text": "好"})])
+    _jsonl(tmp_path / "q3" / "清溪发布" / "07.jsonl", [json.dumps({"id": "7", "text": "好"})])
+    (tmp_path / "q3" / "清溪教育.csv").write_text("编号,正文\n9,好\n", encoding="utf-8")
+    (tmp_path / "q3" / "~$清溪教育.xlsx").write_bytes(b"lock")
+    (tmp_path / "q3" / ".git" / "x.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "q3" / "说明.txt").write_text("本季度导出", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    reader = PostReader([tmp_path / "q3", tmp_path / "empty"])
+    assert [(Path(p.file).relative_to(tmp_path).as_posix(), p.id) for p in reader] == [
+        ("q3/清溪发布/07.jsonl", "7"), ("q3/清溪发布/08.jsonl", "8"), ("q3/清溪教育.csv", "9")]
+    assert [(p.file, p.reason) for p in reader.problems] == [
+        (str(tmp_path / "empty"), "no files of posts in this directory (.jsonl .ndjson .json .csv .tsv .xlsx .xlsm .xls)")]
+
+
 def test_title_rows_above_a_csv_header_and_no_header_at_all(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("清溪县政务新媒体信息汇总表\n填报单位：县政府办,,填报日期：2023-09-30\n编号,正文\n1,好\n",

@@ -259,7 +259,8 @@ as_of_option = click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD
 @output_option
 def scan(paths, fmt, jobs, ledger_path, as_of, fail_on, select, ignore, allow, packs, config_path, isolated, no_cache,
          encoding, output):
-    """Scan posts (JSON Lines, JSON array or API replies, CSV, XLSX or XLS) and list every finding with its post."""
+    """Scan posts (JSON Lines, JSON array or API replies, CSV, XLSX or XLS; a directory: the
+    files of posts in it) and list every finding with its post."""
     from .render.posts import render_scan
     from .supervision.scan import ScanRun
 

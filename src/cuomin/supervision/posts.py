@@ -241,7 +241,7 @@ class PostReader:
         on_problem: Optional[ProblemHandler] = None,
         columns: Optional[Columns] = None,
     ):
-        self.paths = [Path(p) for p in paths]
+        self.paths = list(expand_paths(paths))
         self.require_text = require_text
         #: the fields rows are read into: posts' (:data:`FIELD_ALIASES`) unless given
         self.columns = columns
@@ -331,6 +331,9 @@ class PostReader:
         self._read_next_ahead()
         name = str(path)
         suffix = path.suffix.lower()
+        if path.is_dir():  # (one holding files of posts was replaced by them)
+            self._problem(RowProblem(name, 0, f"no files of posts in this directory ({' '.join(POST_SUFFIXES)})"))
+            return
         jsonl = functools.partial(self._json, split=split)  # only JSON Lines can be cut into byte ranges
         reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": self._csv, ".tsv": self._csv,
                   **dict.fromkeys(_WORKBOOK_SUFFIXES, self._workbook)}.get(suffix)
@@ -339,9 +342,6 @@ class PostReader:
             return
         if not path.exists():
             self._problem(RowProblem(name, 0, "no such file"))
-            return
-        if path.is_dir():
-            self._problem(RowProblem(name, 0, "is a directory"))
             return
         try:
             for row, payload in reader(path):
@@ -531,6 +531,26 @@ class _HeaderSearch:
 
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: the files of posts a directory given as input is searched for
+POST_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", *_WORKBOOK_SUFFIXES)
+
+
+def expand_paths(paths: Iterable) -> Iterator[Path]:
+    """``paths``, each directory replaced by the files of posts in it and below, in
+    sorted order (a quarter's exports in one folder). Hidden files and directories, and
+    the lock files Office leaves beside an open workbook (``~$…``), are left out. A
+    directory without any stays, to be reported."""
+    for p in map(Path, paths):
+        if not p.is_dir():
+            yield p
+            continue
+        found = sorted(f for f in p.rglob("*") if _a_file_of_posts(f, p))
+        yield from found or [p]
+
+
+def _a_file_of_posts(path: Path, root: Path) -> bool:
+    hidden = any(part.startswith((".", "~$")) for part in path.relative_to(root).parts)
+    return not hidden and path.suffix.lower() in POST_SUFFIXES and path.is_file()
 
 
 @dataclass
