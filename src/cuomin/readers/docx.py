@@ -172,7 +172,7 @@ def _around_the_body(document) -> Iterator[tuple[str, object]]:
         # Word numbers notes in the order the text refers to them; a note nothing refers
         # to (its reference deleted) is not printed
         shown = dict.fromkeys(ref.get(f"{{{W}}}id") for ref in body.iter(f"{{{W}}}{tag}Reference")
-                              if not _deleted(ref, body))
+                              if not _inside(ref, body, _DELETED))
         for n, note_id in enumerate((i for i in shown if i in notes), 1):
             yield f"{kind}{n}", notes[note_id]
 
@@ -189,27 +189,22 @@ def _reading_order(ref) -> tuple[int, int]:
 
 def _text_boxes(place: str, root) -> Iterator[tuple[str, object]]:
     """The text boxes in ``root``, in order (their paragraphs are not the root's)."""
-    boxes = [box for box in root.iter(f"{{{W}}}txbxContent") if not _in_fallback(box, root)]
+    boxes = [box for box in root.iter(f"{{{W}}}txbxContent") if not _inside(box, root, _FALLBACK | _DELETED)]
     for n, box in enumerate(boxes, 1):
         yield f"{place}文本框{n}", box
 
 
-def _deleted(element, top) -> bool:
-    """Whether ``element`` is inside a tracked deletion (read as accepted: gone)."""
-    parent = element.getparent()
-    while parent is not None and parent is not top:
-        if _split(parent.tag) in ((W, "del"), (W, "moveFrom")):
-            return True
-        parent = parent.getparent()
-    return False
+#: a tracked deletion (read as accepted: gone)
+_DELETED = frozenset({(W, "del"), (W, "moveFrom")})
+#: the copy of a text box kept for old readers (its text is read from the mc:Choice beside it)
+_FALLBACK = frozenset({(MC, "Fallback")})
 
 
-def _in_fallback(element, top) -> bool:
-    """Whether ``element`` is in an ``mc:Fallback`` (the copy of a text box kept for old
-    readers: its text is read from the ``mc:Choice`` beside it)."""
+def _inside(element, top, tags: frozenset) -> bool:
+    """Whether ``element`` has an ancestor below ``top`` whose tag is in ``tags``."""
     parent = element.getparent()
     while parent is not None and parent is not top:
-        if _split(parent.tag) == (MC, "Fallback"):
+        if _split(parent.tag) in tags:
             return True
         parent = parent.getparent()
     return False
