@@ -346,6 +346,18 @@ def test_a_windows_path_to_a_form(tmp_path):
     assert problems(tmp_path, guide(空表="表格\\申请表.docx", 样表="表格\\申请表（样表）.docx")) == [[]]
 
 
+def test_a_directory_of_guides_beside_a_folder_of_forms(tmp_path):
+    form(tmp_path / "表格" / "申请表.docx", ("姓名", ""))
+    form(tmp_path / "表格" / "申请表（样表）.docx", ("姓名", "张某"))
+    write_csv(tmp_path / "民政.csv", [guide(空表="表格/申请表.docx", 样表="表格/申请表（样表）.docx")])
+    write_csv(tmp_path / "人社.csv", [guide(name="乙", unit="县人社局")])
+    seen = []
+    report = guide_report([tmp_path], on_problem=seen.append)  # the files in it, not the forms below it
+    assert [(Path(g.file).name, g.name, g.problems) for g in report.guides] == [
+        ("人社.csv", "乙", []), ("民政.csv", "低保审核", [])]
+    assert seen == []
+
+
 def test_forms_dir(tmp_path):
     form(tmp_path / "下载" / "申请表.docx", ("姓名", ""))
     form(tmp_path / "下载" / "申请表（样表）.docx", ("姓名", "张某"))

@@ -535,16 +535,16 @@ _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 POST_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", *_WORKBOOK_SUFFIXES)
 
 
-def expand_paths(paths: Iterable) -> Iterator[Path]:
-    """``paths``, each directory replaced by the files of posts in it and below, in
-    sorted order (a quarter's exports in one folder). Hidden files and directories, and
-    the lock files Office leaves beside an open workbook (``~$…``), are left out. A
-    directory without any stays, to be reported."""
+def expand_paths(paths: Iterable, *, recursive: bool = True) -> Iterator[Path]:
+    """``paths``, each directory replaced by the files of posts in it (and below, with
+    ``recursive``), in sorted order (a quarter's exports in one folder). Hidden files and
+    directories, and the lock files Office leaves beside an open workbook (``~$…``), are
+    left out. A directory without any stays, to be reported."""
     for p in map(Path, paths):
         if not p.is_dir():
             yield p
             continue
-        found = sorted(f for f in p.rglob("*") if _a_file_of_posts(f, p))
+        found = sorted(f for f in (p.rglob("*") if recursive else p.iterdir()) if _a_file_of_posts(f, p))
         yield from found or [p]
 
 
