@@ -356,6 +356,11 @@ def test_a_directory_of_guides_beside_a_folder_of_forms(tmp_path):
     assert [(Path(g.file).name, g.name, g.problems) for g in report.guides] == [
         ("人社.csv", "乙", []), ("民政.csv", "低保审核", [])]
     assert seen == []
+    # a folder of forms only: no guides file in it, and the workbook below is not read as one
+    (tmp_path / "表格" / "excel").mkdir()
+    openpyxl.Workbook().save(tmp_path / "表格" / "excel" / "登记表（样表）.xlsx")
+    report = guide_report([tmp_path / "表格"], on_problem=seen.append)
+    assert report.guides == [] and [p.reason[:16] for p in seen] == ["no files of post"]
 
 
 def test_forms_dir(tmp_path):

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from .forms import FormFile, inspect_form
-from .posts import Columns, PostReader, RowError, RowProblem, expand_paths, row_fields
+from .posts import Columns, PostReader, RowError, RowProblem, row_fields
 from .tomlmodels import load_model, parse_model
 
 PASS = "合格"
@@ -444,8 +444,8 @@ def guide_report(
     config = config or load_guide_config()
     columns = guide_columns(config)
     # a directory: the files in it, not below (the forms are often in a folder beside them)
-    reader = PostReader(expand_paths(paths, recursive=False), require_text=False, encoding=encoding,
-                        on_problem=on_problem, columns=columns)
+    reader = PostReader(paths, require_text=False, encoding=encoding, on_problem=on_problem, columns=columns,
+                        recursive=False)
     checker = GuideChecker(config, Path(forms_dir) if forms_dir else None)
     report = GuideReport([])
     headers: dict[str, set] = {}

@@ -240,8 +240,11 @@ class PostReader:
         encoding: Optional[str] = None,
         on_problem: Optional[ProblemHandler] = None,
         columns: Optional[Columns] = None,
+        recursive: bool = True,
     ):
-        self.paths = list(expand_paths(paths))
+        #: the files to read, a directory standing for the files of posts in it (and
+        #: below it with ``recursive``: see :func:`expand_paths`)
+        self.paths = list(expand_paths(paths, recursive=recursive))
         self.require_text = require_text
         #: the fields rows are read into: posts' (:data:`FIELD_ALIASES`) unless given
         self.columns = columns
