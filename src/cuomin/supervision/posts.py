@@ -1046,21 +1046,15 @@ class _JsonWindow:
         field (read whole), else the records of the first list of them found inside it
         (``WRAPPED_DEPTH`` levels down at most); a :class:`RowError` row when neither."""
         self.keep = start = self.base + self.pos
-        is_record = named = False
-        self.pos += 1  # the "{"
-        found = False
-        while self.peek() != "}":
-            key, _, _ = self._key()
-            ch = self.peek()
+        is_record = named = found = False
+        for name, ch in self._members():
             if not (is_record or found) and ch in "[{":
                 found = yield from self._look_in(ch, 1)
             else:
                 self.value()
-                fields = self._names((key,))
+                fields = self._names((name,))
                 named = named or bool(fields)
                 is_record = is_record or self.key_field in fields
-            self._after_member("}")
-        self.pos += 1
         if found:
             return
         kept, self.keep = self.keep is not None, None
@@ -1073,15 +1067,23 @@ class _JsonWindow:
             yield self.n_read, RowError("a JSON object longer than a post can be that holds no list of posts" if not kept
                                         else "a JSON object that is neither a post nor holds a list of posts")
 
-    def _key(self) -> tuple[object, int, int]:
-        ch = self.peek()
-        if ch != '"':
-            raise self.broken("expected a member's name" if ch else "an object is not closed", self.pos)
-        key = self.value()
-        if self.peek() != ":":
-            raise self.broken("expected : after a member's name", self.pos)
-        self.pos += 1
-        return key
+    def _members(self) -> Iterator[tuple[object, str]]:
+        """The members of the object at ``pos``: ``(name, first character of the value)``
+        with ``pos`` at the value, which the caller reads before asking for the next."""
+        self.pos += 1  # the "{"
+        while True:
+            ch = self.peek()
+            if ch == "}":
+                self.pos += 1
+                return
+            if ch != '"':
+                raise self.broken("expected a member's name" if ch else "an object is not closed", self.pos)
+            name = self.value()[0]
+            if self.peek() != ":":
+                raise self.broken("expected : after a member's name", self.pos)
+            self.pos += 1
+            yield name, self.peek()
+            self._after_member("}")
 
     def _look_in(self, ch: str, depth: int):
         """Look for a list of records in the array or object at ``pos`` (yielding its
@@ -1101,17 +1103,12 @@ class _JsonWindow:
         if depth >= WRAPPED_DEPTH:
             self.value()
             return False
-        self.pos += 1  # the "{"
         found = False
-        while self.peek() != "}":
-            self._key()
-            ch = self.peek()
+        for _name, ch in self._members():
             if not found and ch in "[{":
                 found = yield from self._look_in(ch, depth + 1)
             else:
                 self.value()
-            self._after_member("}")
-        self.pos += 1
         return found
 
 
