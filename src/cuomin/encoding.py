@@ -10,6 +10,8 @@ import codecs
 import re
 from typing import Optional
 
+from .filetypes import OLE2, PDF, ZIP, picture
+
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -38,17 +40,17 @@ def decode_bytes(data: bytes, name: str = "<input>", encoding: Optional[str] = N
 def _not_text(head: bytes) -> Optional[str]:
     """What a file often given where text is wanted is, told by its first bytes, and
     what to do with it; None for anything else."""
-    if head.startswith(b"%PDF-"):
+    if head.startswith(PDF):
         return "a PDF file (check the .docx or text it was made from)"
-    if head.startswith(b"PK\x03\x04"):  # an Office package names its parts near the start
+    if head.startswith(ZIP):  # an Office package names its parts near the start
         if b"word/" in head:
             return "a Word file (name it .docx to check it)"
         if b"xl/" in head:
             return "an Excel workbook (posts in a workbook are read by cuomin scan)"
         return "a ZIP package"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(OLE2):
         return "a Word/Excel 97–2003 or WPS file (save it as .docx)"
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+    if picture(head):
         return "a picture"
     return None
 

@@ -20,11 +20,12 @@ import io
 import zipfile
 from typing import Iterator
 
+from ..filetypes import OLE2
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _SKIP = frozenset({"del", "moveFrom", "txbxContent", "instrText", "delText", "pPr", "rPr", "fldData", "sectPr"})
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class DocxError(ValueError):
@@ -104,7 +105,7 @@ def _paragraphs(container, where: str, counters: dict) -> list[tuple[str, str]]:
 
 def parse_docx(data: bytes) -> tuple[str, tuple[str, ...]]:
     """``(text, labels)``: one line of text and one label per paragraph."""
-    if data.startswith(_OLE):
+    if data.startswith(OLE2):
         raise DocxError(
             "a Word 97–2003 (.doc) or password-protected file, not .docx: "
             "save it as .docx (without a password) and check that"

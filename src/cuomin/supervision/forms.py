@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from ..filetypes import OLE2, PDF, ZIP, picture
+
 KINDS = ("url", "missing", "unreadable", "empty", "image", "pdf_text", "pdf_scanned",
          "docx", "xlsx", "doc", "xls", "wps", "et", "other")
 EDITABLE = frozenset({"doc", "docx", "xls", "xlsx", "wps", "et", "pdf_text"})
@@ -100,50 +102,23 @@ def inspect_form(ref: str, base: Path) -> FormFile:
 
 
 # ------------------------------------------------------------------ by magic bytes
-_IMAGES = (
-    (b"\x89PNG\r\n\x1a\n", "PNG", (".png",)),
-    (b"\xff\xd8\xff", "JPEG", (".jpg", ".jpeg", ".jpe", ".jfif")),
-    (b"GIF87a", "GIF", (".gif",)),
-    (b"GIF89a", "GIF", (".gif",)),
-    (b"II*\x00", "TIFF", (".tif", ".tiff")),
-    (b"MM\x00*", "TIFF", (".tif", ".tiff")),
-)
-_HEIF_BRANDS = {b"heic": "HEIC", b"heix": "HEIC", b"hevc": "HEIC", b"heim": "HEIC", b"heis": "HEIC",
-                b"mif1": "HEIF", b"avif": "AVIF"}
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OLE_SUFFIXES = {".doc": "doc", ".xls": "xls", ".wps": "wps", ".et": "et"}
 _DETAILS = {"doc": "Word 97-2003文档（.doc）", "xls": "Excel 97-2003工作簿（.xls）",
             "wps": "WPS文字文档（.wps）", "et": "WPS表格文档（.et）", "docx": "Word文档（.docx）"}
 
 
-def _image(data: bytes) -> Optional[tuple[str, tuple[str, ...]]]:
-    """``(format, its suffixes)`` when the bytes are a picture: a scan or a photo."""
-    for magic, name, suffixes in _IMAGES:
-        if data.startswith(magic):
-            return name, suffixes
-    # BMP's "BM" is only two letters: also ask for zero reserved bytes and a known header size
-    if data[:2] == b"BM" and len(data) >= 18 and data[6:10] == b"\0" * 4 \
-            and struct.unpack_from("<I", data, 14)[0] in (12, 40, 52, 56, 64, 108, 124):
-        return "BMP", (".bmp", ".dib")
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WebP", (".webp",)
-    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:  # phone photos
-        return _HEIF_BRANDS[data[8:12]], (".heic", ".heif", ".avif")
-    return None
-
-
 def _classify(data: bytes, suffix: str, whole: bool) -> tuple[str, str, Optional[str]]:
     """``(kind, detail, text)`` of a file's non-empty bytes (the first 50 MB of them
     when not ``whole``: then the kind comes from the head and no text is extracted)."""
-    image = _image(data)
+    image = picture(data)
     if image:
         name, suffixes = image
         return "image", f"{name}图片" + (f"（扩展名为{suffix}）" if suffix and suffix not in suffixes else ""), None
-    if b"%PDF-" in data[:1024]:  # readers accept junk before the header
+    if PDF in data[:1024]:  # readers accept junk before the header
         return _pdf(data) + (None,)
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(ZIP):
         return _zip(data, suffix, whole)
-    if data.startswith(_OLE):
+    if data.startswith(OLE2):
         return _ole(data, suffix, whole)
     if data.startswith(b"{\\rtf"):  # Word opens and saves RTF: many ".doc" forms are RTF
         return "doc", "RTF文档（Word可编辑）", None
