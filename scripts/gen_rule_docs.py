@@ -17,7 +17,7 @@ from pathlib import Path
 from cuomin import Scanner
 from cuomin.rules.loader import optional_pack_paths
 from cuomin.models import CATEGORY_LABELS, Category
-from cuomin.render.rules import entry_notes, example_text
+from cuomin.render.rules import entry_notes, example_text, term_text
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "rules"
@@ -108,9 +108,22 @@ def render_category(category: str, infos) -> str:
         if r.kind == "structure":
             params = ", ".join(f"`{k} = {v}`" for k, v in r.params.items())
             lines += ["", f"Check: `{r.check}`" + (f"; params {params}" if params else "")]
+        if r.kind == "roster":
+            lines += ["", f"Every title below next to every name below, title first or name first, is checked against "
+                      f"the posts held at the publication date: a title the person never held is reported with severity "
+                      f"`{r.severity.value}`, one held at another date with `{r.off_term_severity.value}` (not after "
+                      f"时任, 原, 前 …). A term runs from its first day up to, not including, its last."]
         ex = _examples(r, "")
         if ex:
             lines += ["", *ex]
+        if r.people:
+            lines += ["", "| name | posts | examples (✗ reported, ✓ not) |", "|---|---|---|"]
+            for p in r.people:
+                exs = [f"✗ {example_text(x)}" for x in p.match] + [f"✓ {example_text(x)}" for x in p.nomatch]
+                lines.append(
+                    f"| {_cell('、'.join(p.name))} | {_cell('; '.join(term_text(t) for t in p.posts))} "
+                    f"| {_cell(' · '.join(exs))} |"
+                )
         if r.entries:
             lines += ["", "| wrong | right | notes | examples (✗ reported, ✓ not) |", "|---|---|---|---|"]
             for e in r.entries:

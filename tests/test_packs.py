@@ -8,7 +8,8 @@ import pytest
 
 from cuomin import Scanner, default_pack_paths, load_pack
 from cuomin.rules.loader import optional_pack_paths
-from cuomin.engine.examples import iter_examples
+from cuomin.engine.examples import entry_hits, entry_label, iter_examples
+from cuomin.rules.schema import Entry
 
 from .conftest import assert_offsets
 
@@ -25,7 +26,7 @@ def _scanner(name):
 CASES = [
     pytest.param(
         name, rule.code, entry, ex, expected,
-        id=f"{rule.code}-{(entry.wrong[0] if entry else 'rule')}-{'match' if expected else 'nomatch'}-{ex.text[:20]}",
+        id=f"{rule.code}-{entry_label(entry) or 'rule'}-{'match' if expected else 'nomatch'}-{ex.text[:20]}",
     )
     for name, pack in PACKS.items()
     for rule, entry, ex, expected in iter_examples(pack)
@@ -38,11 +39,10 @@ def test_example(pack, code, entry, example, expected):
     findings = assert_offsets(example.text, scanner.scan(example.text, published=example.date))
     hits = [f for f in findings if f.code == code]
     if expected and entry is not None:
-        forms = {scanner.normalize_key(w) for w in entry.wrong}
-        hits = [f for f in hits if scanner.normalize_key(f.text) in forms]
-        assert hits, f"{code} {entry.wrong} should match {example.text!r}; got {findings}"
-        # a literal hit suggests exactly the entry's right forms
-        assert all(f.suggestions == list(entry.right) for f in hits)
+        hits = entry_hits(scanner, entry, hits)
+        assert hits, f"{code} {entry_label(entry)} should match {example.text!r}; got {findings}"
+        if isinstance(entry, Entry):  # a literal hit suggests exactly the entry's right forms
+            assert all(f.suggestions == list(entry.right) for f in hits)
     elif expected:
         assert hits, f"{code} should match {example.text!r}; got {findings}"
     else:
@@ -58,6 +58,9 @@ def test_every_rule_and_entry_has_examples():
     missing = []
     for pack in PACKS.values():
         for rule in pack.rules:
+            if rule.kind == "roster":
+                missing += [f"{rule.code}:{p.name[0]}" for p in rule.people if not (p.match and p.nomatch)]
+                continue
             if rule.kind != "literal":
                 if not (rule.match and rule.nomatch):
                     missing.append(rule.code)

@@ -1,7 +1,8 @@
 """Running a pack's examples: every ``match`` must fire, every ``nomatch`` must not.
 
 A rule's examples are checked against its code; an entry's ``match`` examples must
-produce a finding of the rule whose text is one of that entry's wrong forms.
+produce a finding of the rule whose text is one of that entry's wrong forms (a roster
+person's: a finding that names the person).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..rules.loader import PackError
-from ..rules.schema import Example, Pack
+from ..rules.schema import Example, Pack, Person
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def iter_examples(pack: Pack):
             yield rule, None, ex, True
         for ex in rule.nomatch:
             yield rule, None, ex, False
-        for entry in rule.entries:
+        for entry in [*rule.entries, *rule.people]:
             for ex in entry.match:
                 yield rule, entry, ex, True
             for ex in entry.nomatch:
@@ -49,10 +50,25 @@ def example_failures(pack: Pack) -> Iterator[ExampleFailure]:
     for rule, entry, ex, expected in iter_examples(pack):
         hits = [f for f in scanner.scan(ex.text, published=ex.date) if f.code == rule.code]
         if entry is not None and expected:
-            forms = {scanner.normalize_key(w) for w in entry.wrong}
-            hits = [f for f in hits if scanner.normalize_key(f.text) in forms]
+            hits = entry_hits(scanner, entry, hits)
         if bool(hits) != expected:
-            yield ExampleFailure(pack.path, rule.code, entry.wrong[0] if entry else None, ex, expected)
+            yield ExampleFailure(pack.path, rule.code, entry_label(entry), ex, expected)
+
+
+def entry_hits(scanner, entry, findings: list) -> list:
+    """The findings that belong to ``entry``: a literal entry's wrong forms, or a
+    roster person's title-and-name forms."""
+    if isinstance(entry, Person):
+        return [f for f in findings if any(scanner.normalize_key(n) in scanner.normalize_key(f.text) for n in entry.name)]
+    forms = {scanner.normalize_key(w) for w in entry.wrong}
+    return [f for f in findings if scanner.normalize_key(f.text) in forms]
+
+
+def entry_label(entry) -> Optional[str]:
+    """How messages and test ids name an entry: its first wrong form or name."""
+    if entry is None:
+        return None
+    return entry.name[0] if isinstance(entry, Person) else entry.wrong[0]
 
 
 def check_examples(pack: Pack) -> None:

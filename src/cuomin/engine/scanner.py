@@ -12,7 +12,7 @@ import os
 import pickle
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence, Union
 
@@ -30,6 +30,7 @@ from ..rules.loader import (
 from .matcher import LiteralMatcher
 from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
 from .patterns import DIGIT, PatternRule, compile_pattern_rule
+from .roster import during, roster_forms
 from .structure import CHECK_PARAMS, CHECKS, FAST_CHECKS
 from .verify import ContextCheck, context_allows, on_word_boundaries
 
@@ -60,6 +61,8 @@ class _Literal:
     effective: Optional[dt.date]
     boundary: bool
     context: Optional[ContextCheck]
+    #: ``[from, to)`` date intervals in which the form is right (roster rules)
+    valid: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class RuleInfo:
     def entry_count(self) -> int:
         if self.rule.kind == "literal":
             return sum(len(e.wrong) for e in self.rule.entries)
+        if self.rule.kind == "roster":
+            return len(self.rule.people)
         return 1
 
 
@@ -212,6 +217,10 @@ class Scanner:
                             key = normalize_key(wrong, self._table)
                             keys.setdefault(key, []).append(len(self._literals))
                             self._literals.append(_compile_literal(rule, entry, wrong))
+                elif rule.kind == "roster":
+                    for form in roster_forms(rule):
+                        keys.setdefault(normalize_key(form.wrong, self._table), []).append(len(self._literals))
+                        self._literals.append(_compile_roster_form(rule, form))
                 elif rule.kind == "pattern":
                     self._patterns.append((_RuleMeta.of(rule), compile_pattern_rule(rule)))
                 else:
@@ -345,8 +354,10 @@ class Scanner:
                 lit = literals[i]
                 if spread and lit.category != "sensitive":
                     continue
-                if (lit.effective is not None and published < lit.effective) or (
-                    lit.context is not None and not context_allows(text, start, end, lit.context)
+                if (
+                    (lit.effective is not None and published < lit.effective)
+                    or (lit.valid and during(published, lit.valid))
+                    or (lit.context is not None and not context_allows(text, start, end, lit.context))
                 ):
                     shadows.append((start, end))
                     continue
@@ -465,6 +476,25 @@ def _compile_literal(rule: "Rule", entry, wrong: str) -> _Literal:
         effective=entry.effective or rule.effective,
         boundary=rule.boundary if entry.boundary is None else entry.boundary,
         context=ContextCheck.of(ctx),
+    )
+
+
+def _compile_roster_form(rule: "Rule", form) -> _Literal:
+    ctx = ContextCheck.of(rule.context) or ContextCheck()
+    if form.not_after:
+        ctx = replace(ctx, not_after=(*ctx.not_after, *form.not_after))
+    return _Literal(
+        code=rule.code,
+        category=rule.category.value,
+        severity=(rule.off_term_severity if form.off_term else rule.severity).value,
+        wrong=form.wrong,
+        suggestions=form.suggestions,
+        message=f"{rule.reason}：{form.detail}",
+        source=rule.source,
+        effective=rule.effective,
+        boundary=rule.boundary,
+        context=ctx if ctx != ContextCheck() else None,
+        valid=form.valid,
     )
 
 

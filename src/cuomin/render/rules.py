@@ -73,6 +73,14 @@ def entry_notes(entry) -> list[str]:
     return notes
 
 
+def term_text(term) -> str:
+    """A roster post: its titles and term, ``国务院总理（总理） 2013-03-15 – 2023-03-10``."""
+    titles = term.title[0] + (f"（{'、'.join(term.title[1:])}）" if len(term.title) > 1 else "")
+    if term.start is None and term.end is None:
+        return titles
+    return f"{titles} {term.start or '…'} – {term.end or ''}".rstrip()
+
+
 def render_rule(info: RuleInfo) -> Iterable[str]:
     r = info.rule
     yield f"{r.code}  {r.title()}"
@@ -96,6 +104,15 @@ def render_rule(info: RuleInfo) -> Iterable[str]:
         yield f"  ✗ {example_text(ex)}"
     for ex in r.nomatch:
         yield f"  ✓ {example_text(ex)}"
+    if r.people:
+        yield f"  people ({len(r.people)}; a term runs from its first day up to, not including, its last):"
+        yield f"  off-term severity: {r.off_term_severity.value} (a title the person held at another date)"
+    for p in r.people:
+        yield f"    {'、'.join(p.name)}: " + "; ".join(term_text(t) for t in p.posts)
+        for ex in p.match:
+            yield f"      ✗ {example_text(ex)}"
+        for ex in p.nomatch:
+            yield f"      ✓ {example_text(ex)}"
     if r.entries:
         yield f"  entries ({info.entry_count} wrong forms):"
     for e in r.entries:

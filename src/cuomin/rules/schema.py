@@ -1,11 +1,13 @@
 """The rule-pack schema (docs/rule-packs.md), validated with pydantic.
 
 A pack is a TOML file with an optional ``[pack]`` table and a list of ``[[rules]]``.
-A rule has a stable ``code`` and is one of three kinds:
+A rule has a stable ``code`` and is one of four kinds:
 
 * ``literal`` (default): ``entries``, each a wrong form (or several) and suggestion(s);
 * ``pattern``: a ``regex`` pattern, an optional named ``validator`` and a fix;
-* ``structure``: a named structural ``check`` over paragraphs (paired brackets …).
+* ``structure``: a named structural ``check`` over paragraphs (paired brackets …);
+* ``roster``: ``people`` and the posts they held, with dates: a title written next to
+  a name that did not hold it at the publication date is reported.
 """
 
 from __future__ import annotations
@@ -124,12 +126,63 @@ class Entry(_Examples):
         return v
 
 
+class Term(BaseModel):
+    """One post a person held: the titles it is written with (the full title first,
+    then customary short forms such as 总理) and the dates it began (``from``) and
+    ended (``to``, the day the successor took it over); either may be left open."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
+
+    title: list[str] = Field(min_length=1)
+    start: Optional[dt.date] = Field(default=None, alias="from")
+    end: Optional[dt.date] = Field(default=None, alias="to")
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _listify(cls, v):
+        return _as_list(v)
+
+    @model_validator(mode="after")
+    def _check(self):
+        for t in self.title:
+            if len(t.strip()) < 2:
+                raise ValueError(f"title {t!r}: a title has at least two characters")
+        if self.start and self.end and self.end <= self.start:
+            raise ValueError(f"term of {self.title[0]} ends ({self.end}) before it begins ({self.start})")
+        return self
+
+    def covers(self, date: dt.date) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
+
+
+class Person(_Examples):
+    """A roster entry: a person's name (or names) and the posts held, with dates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    name: list[str] = Field(min_length=1)
+    posts: list[Term] = Field(min_length=1)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _listify(cls, v):
+        return _as_list(v)
+
+    @field_validator("name")
+    @classmethod
+    def _names(cls, v):
+        for n in v:
+            if len(n.strip()) < 2:
+                raise ValueError(f"name {n!r}: a name has at least two characters")
+        return v
+
+
 class Rule(_Examples):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     code: str = Field(pattern=CODE_RE)
     name: str = ""
-    kind: Literal["literal", "pattern", "structure"] = "literal"
+    kind: Literal["literal", "pattern", "structure", "roster"] = "literal"
     category: Category
     severity: Severity
     reason: str = Field(min_length=1)
@@ -158,6 +211,11 @@ class Rule(_Examples):
     check: Optional[str] = None
     #: keyword arguments of the check (thresholds …), e.g. ``params = { min_score = 1.5 }``
     params: dict[str, Union[bool, int, float, str]] = Field(default_factory=dict)
+    # roster
+    people: list[Person] = Field(default_factory=list)
+    #: the severity of a title and name that were right at another date (the person
+    #: held the post before or after it): often a history written without 时任
+    off_term_severity: Severity = Severity.warning
     #: ``confirmed`` (list-based, the default) or ``suspected`` (疑似: a statistical
     #: family whose findings carry a confidence below 1 and are counted apart)
     tier: Literal["confirmed", "suspected"] = "confirmed"
@@ -174,11 +232,22 @@ class Rule(_Examples):
                 raise ValueError(f"pattern rule {self.code} needs a pattern")
             if self.entries or self.check:
                 raise ValueError(f"pattern rule {self.code} must not set entries/check")
+        elif self.kind == "roster":
+            if not self.people:
+                raise ValueError(f"roster rule {self.code} has no people")
+            if self.entries or self.pattern or self.check:
+                raise ValueError(f"roster rule {self.code} must not set entries/pattern/check")
+            names = [n for p in self.people for n in p.name]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise ValueError(f"roster rule {self.code}: {'、'.join(twice)} listed more than once (give one person all their posts)")
         else:
             if not self.check:
                 raise ValueError(f"structure rule {self.code} needs a check")
             if self.entries or self.pattern:
                 raise ValueError(f"structure rule {self.code} must not set entries/pattern")
+        if self.people and self.kind != "roster":
+            raise ValueError(f"rule {self.code}: only roster rules take people")
         if self.params and self.kind != "structure":
             raise ValueError(f"rule {self.code}: only structure rules take params")
         if self.anchor is not None:

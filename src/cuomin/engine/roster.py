@@ -1,0 +1,130 @@
+"""Roster rules: which title goes with which name, and when.
+
+A roster rule (``kind = "roster"``) lists people and the posts they held, each post
+with the titles it is written with and its term. It is compiled into literal forms —
+every title of the roster next to every name, title first (国务院总理李强) and name
+first (李强总理) — each with the dates on which it is right:
+
+* a title the person never held: always reported, with the rule's severity
+  (国家主席李强 → 国务院总理李强);
+* a title the person held at another time: reported when the publication date lies
+  outside every term, with ``off_term_severity`` (国务院总理李克强 in 2024), but not
+  after 时任, 原, 前 … (a history names the post held then);
+* a title the person held then: not reported, and it shadows the shorter forms inside
+  it (总理丁薛祥 inside 国务院副总理丁薛祥).
+
+A title written first is not read after 副 (副县长李四 holds 县长李四 inside it): a
+deputy is a different post, one the roster may not list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Optional
+
+if TYPE_CHECKING:
+    from ..rules.schema import Person, Rule, Term
+
+#: words before a title that say the post was held then, not now
+HISTORICAL = ("时任", "原", "前", "曾任", "历任")
+#: a character before a title that makes it another post
+DEPUTY = ("副",)
+
+Interval = tuple[Optional[dt.date], Optional[dt.date]]
+
+
+@dataclass(frozen=True)
+class RosterForm:
+    """One title-and-name form of a roster rule and when it is right."""
+
+    wrong: str
+    suggestions: tuple[str, ...]
+    detail: str
+    #: the person held the title at some time: reported only outside ``valid``
+    off_term: bool
+    #: ``[from, to)`` intervals (either end open) in which the form is right
+    valid: tuple[Interval, ...]
+    #: words before the form that keep it from being reported
+    not_after: tuple[str, ...]
+
+
+def roster_forms(rule: "Rule") -> Iterator[RosterForm]:
+    """Every title-and-name form of ``rule`` (a roster rule)."""
+    titles = list(dict.fromkeys(t for p in rule.people for term in p.posts for t in term.title))
+    current = _current_holders(rule.people)
+    for person in rule.people:
+        for name in person.name:
+            for title in titles:
+                terms = [term for term in person.posts if title in term.title]
+                for title_first in (True, False):
+                    yield _form(person, name, title, terms, title_first, current)
+
+
+def _form(person: "Person", name: str, title: str, terms: list["Term"], title_first: bool, current) -> RosterForm:
+    def written(t: str, n: str) -> str:
+        return t + n if title_first else n + t
+
+    holder = current.get(title)
+    # the person under the right title: the posts held now (else the last one held) …
+    held = [t for t in person.posts if t.end is None and t not in terms] or [
+        t for t in _latest_first(person.posts)[:1] if t not in terms
+    ]
+    own = [written(_title_as_written(term, title_first), name) for term in _latest_first(held)]
+    # … or the title with the name of whoever holds it now
+    others = [] if holder is None or holder == name else [written(title, holder)]
+    not_after = DEPUTY if title_first and not title.startswith(DEPUTY) else ()
+    if not terms:
+        detail = f"{name}未担任{title}（{name}：{_posts(person.posts)}）"
+        return RosterForm(written(title, name), tuple(dict.fromkeys(own + others)), detail, False, (), not_after)
+    full = terms[0].title[0]
+    then = [f"时任{full}{name}"] if title_first else []
+    detail = f"{name}任{title}的时间为{'、'.join(_term_dates(t) for t in terms)}，不含发布日期；如写当时的职务，可作“时任{full}{name}”"
+    valid = tuple((t.start, t.end) for t in terms)
+    return RosterForm(written(title, name), tuple(dict.fromkeys(then + own + others)), detail, True, valid, not_after + HISTORICAL)
+
+
+def _current_holders(people) -> dict[str, str]:
+    """Title → the one person who holds it with no end date. A title several people
+    hold now names nobody: the suggestion would be a guess; so does a deputy's
+    (副总理, 副县长): there are usually several, and a roster may list only some."""
+    holders: dict[str, set[str]] = {}
+    for person in people:
+        for term in person.posts:
+            if term.end is None:
+                for title in term.title:
+                    if not title.startswith(DEPUTY):
+                        holders.setdefault(title, set()).add(person.name[0])
+    return {title: names.pop() for title, names in holders.items() if len(names) == 1}
+
+
+def _latest_first(terms) -> list["Term"]:
+    return sorted(terms, key=lambda t: (t.end is None, t.end or dt.date.min, t.start or dt.date.min), reverse=True)
+
+
+def _title_as_written(term: "Term", title_first: bool) -> str:
+    """The full title before a name; the shortest form after one (李强总理)."""
+    return term.title[0] if title_first else min(term.title, key=len)
+
+
+def during(date: dt.date, valid: tuple[Interval, ...]) -> bool:
+    """Whether ``date`` lies in one of the ``[from, to)`` intervals."""
+    return any((a is None or a <= date) and (b is None or date < b) for a, b in valid)
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _term_dates(term: "Term") -> str:
+    if term.start and term.end:
+        return f"{_day(term.start)}至{_day(term.end)}"
+    if term.start:
+        return f"{_day(term.start)}起"
+    if term.end:
+        return f"至{_day(term.end)}"
+    return "不限"
+
+
+def _posts(terms) -> str:
+    return "；".join(f"{t.title[0]}（{_term_dates(t)}）" for t in _latest_first(terms))

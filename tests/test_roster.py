@@ -1,0 +1,236 @@
+"""Roster rules (kind = "roster"): titles and names checked against dated posts."""
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cuomin import Scanner
+from cuomin.engine.roster import during, roster_forms
+from cuomin.rules.loader import PackError, parse_pack
+
+from .conftest import assert_offsets
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "roster"
+
+PACK = """
+[[rules]]
+code = "LOC101"
+kind = "roster"
+category = "political"
+severity = "error"
+reason = "本县领导的职务与姓名搭配错误"
+source = "任免通知"
+{context}
+
+[[rules.people]]
+name = "张建国"
+posts = [{{ title = ["县委书记", "书记"], from = 2021-05-10 }}]
+
+[[rules.people]]
+name = ["李卫东", "李卫冬"]
+posts = [
+  {{ title = "县长", from = 2024-01-18 }},
+  {{ title = "常务副县长", from = 2019-09-01, to = 2024-01-18 }},
+]
+
+[[rules.people]]
+name = "王海涛"
+posts = [{{ title = "县长", from = 2019-01-06, to = 2024-01-18 }}]
+"""
+
+MARCH_2024 = dt.date(2024, 3, 6)
+JUNE_2023 = dt.date(2023, 6, 1)
+
+
+def scanner(context: str = "") -> Scanner:
+    return Scanner(packs=[parse_pack(PACK.format(context=context), "local.toml")])
+
+
+@pytest.fixture(scope="module")
+def local():
+    return scanner()
+
+
+def found(scanner, text, date=MARCH_2024):
+    return [(f.text, f.start, f.severity.value, f.suggestions) for f in assert_offsets(text, scanner.scan(text, published=date))]
+
+
+def test_a_title_the_person_never_held_is_an_error_whatever_the_date(local):
+    for date in (JUNE_2023, MARCH_2024):
+        assert found(local, "会上，县长张建国讲话。", date) == [("县长张建国", 3, "error", ["县委书记张建国", "县长李卫东"])]
+    (f,) = local.scan("县长张建国讲话", published=MARCH_2024)
+    assert (f.code, f.category.value) == ("LOC101", "political")
+    assert f.message == "本县领导的职务与姓名搭配错误：张建国未担任县长（张建国：县委书记（2021年5月10日起））"
+
+
+def test_a_title_held_at_another_date_is_a_warning_outside_the_term(local):
+    assert found(local, "县长王海涛出席", JUNE_2023) == []
+    assert found(local, "县长王海涛出席", MARCH_2024) == [("县长王海涛", 0, "warning", ["时任县长王海涛", "县长李卫东"])]
+    (f,) = local.scan("县长王海涛出席", published=MARCH_2024)
+    assert f.message == (
+        "本县领导的职务与姓名搭配错误：王海涛任县长的时间为2019年1月6日至2024年1月18日，不含发布日期；"
+        "如写当时的职务，可作“时任县长王海涛”"
+    )
+
+
+def test_terms_run_from_their_first_day_up_to_not_including_their_last(local):
+    assert found(local, "县长李卫东", dt.date(2024, 1, 18)) == []
+    assert [x[2] for x in found(local, "县长李卫东", dt.date(2024, 1, 17))] == ["warning"]
+    assert found(local, "县长王海涛", dt.date(2024, 1, 17)) == []
+    assert [x[2] for x in found(local, "县长王海涛", dt.date(2024, 1, 18))] == ["warning"]
+    # before the first term: held at another date as well
+    assert [x[2] for x in found(local, "县长王海涛", dt.date(2018, 12, 31))] == ["warning"]
+
+
+def test_a_past_post_suggests_the_post_held_now(local):
+    assert found(local, "常务副县长李卫东出席", MARCH_2024) == [
+        ("常务副县长李卫东", 0, "warning", ["时任常务副县长李卫东", "县长李卫东"])
+    ]
+    assert found(local, "常务副县长李卫东出席", JUNE_2023) == []
+
+
+def test_name_first_forms_and_short_titles(local):
+    assert found(local, "李卫东县长强调。张建国书记出席。") == []
+    assert found(local, "张建国县长强调") == [("张建国县长", 0, "error", ["张建国书记", "李卫东县长"])]
+    # every name of a person
+    assert found(local, "县委书记李卫冬") == [("县委书记李卫冬", 0, "error", ["县长李卫冬", "县委书记张建国"])]
+
+
+def test_historical_words_keep_a_past_post_from_being_reported(local):
+    for before in ("时任", "原", "前", "曾任", "历任"):
+        assert found(local, f"{before}县长王海涛", MARCH_2024) == [], before
+    # … but not a post never held
+    assert [x[0] for x in found(local, "时任县长张建国")] == ["县长张建国"]
+
+
+def test_a_deputy_is_another_post(local):
+    # 副县长张建国: 张建国 is not the county head; the roster does not list the deputy post
+    assert found(local, "副县长张建国") == []
+    # a deputy's title the roster lists is a title like any other
+    assert found(local, "常务副县长张建国") == [("常务副县长张建国", 0, "error", ["县委书记张建国"])]
+    # the longer right form shadows the shorter one inside it
+    assert found(local, "常务副县长李卫东", JUNE_2023) == []
+
+
+def test_names_not_in_the_roster_are_never_judged(local):
+    assert found(local, "县长赵小明出席。县委书记钱多多讲话。") == []
+
+
+def test_the_rules_own_context_applies_to_every_form():
+    s = scanner('context = { not_quoted = true }')
+    assert found(s, "他说“县长张建国来了”") == []
+    assert [x[0] for x in found(s, "县长张建国来了")] == ["县长张建国"]
+
+
+def test_the_shipped_national_roster(scanner):
+    def scan(text, date):
+        return [(f.code, f.text, f.severity.value, f.suggestions) for f in scanner.scan(text, published=date) if f.code == "POL009"]
+
+    d2024, d2020 = dt.date(2024, 1, 10), dt.date(2020, 1, 10)
+    assert scan("国务院总理李克强主持召开国务院常务会议", d2020) == []
+    assert scan("国务院总理李克强主持召开国务院常务会议", d2024) == [
+        ("POL009", "国务院总理李克强", "warning", ["时任国务院总理李克强", "国务院总理李强"])
+    ]
+    assert scan("出席会议的国务院总理习近平", d2024) == [
+        ("POL009", "国务院总理习近平", "error", ["国家主席习近平", "中共中央总书记习近平", "中央军委主席习近平", "国务院总理李强"])
+    ]
+    assert scan("国务院副总理丁薛祥、韩正副总理出席", d2024) == [("POL009", "韩正副总理", "warning", ["韩正国家副主席"])]
+    assert scan("李强总理、习近平总书记、赵乐际委员长、全国政协主席王沪宁", d2024) == []
+    # a county official who shares a leader's name, under a local title
+    assert scan("县政协主席李强、市委书记李强", d2024) == []
+
+
+def test_during():
+    a, b = dt.date(2020, 1, 1), dt.date(2021, 1, 1)
+    assert during(a, ((a, b),)) and not during(b, ((a, b),))
+    assert during(dt.date(1900, 1, 1), ((None, b),)) and during(dt.date(2999, 1, 1), ((a, None),))
+    assert not during(a, ())
+
+
+def test_forms_cover_every_title_with_every_name_both_ways():
+    rule = parse_pack(PACK.format(context=""), "x.toml").rules[0]
+    forms = {f.wrong: f for f in roster_forms(rule)}
+    names, titles = ["张建国", "李卫东", "李卫冬", "王海涛"], ["县委书记", "书记", "县长", "常务副县长"]
+    assert set(forms) == {t + n for t in titles for n in names} | {n + t for t in titles for n in names}
+    assert forms["县长李卫东"].valid == ((dt.date(2024, 1, 18), None),)
+    assert forms["县长张建国"].valid == () and not forms["县长张建国"].off_term
+    assert forms["县长王海涛"].off_term and "时任" in forms["县长王海涛"].not_after
+    # a title written first is not read after 副, unless it is a deputy's itself
+    assert "副" in forms["县长张建国"].not_after and "副" not in forms["张建国县长"].not_after
+    deputy = parse_pack(PACK.format(context="").replace('"常务副县长"', '"副县长"'), "x.toml").rules[0]
+    assert "副" not in {f.wrong: f for f in roster_forms(deputy)}["副县长张建国"].not_after
+
+
+@pytest.mark.parametrize(
+    "people, message",
+    [
+        ("", "roster rule LOC101 has no people"),
+        ('[[rules.people]]\nname = "张三"\nposts = [{ title = "县长" }]\n[[rules.people]]\nname = "张三"\nposts = [{ title = "书记" }]',
+         "张三 listed more than once"),
+        ('[[rules.people]]\nname = "张三"\nposts = [{ title = "县长", from = 2024-01-01, to = 2023-01-01 }]',
+         "term of 县长 ends (2023-01-01) before it begins (2024-01-01)"),
+        ('[[rules.people]]\nname = "张三"\nposts = [{ title = "长" }]', "title '长': a title has at least two characters"),
+        ('[[rules.people]]\nname = "张"\nposts = [{ title = "县长" }]', "name '张': a name has at least two characters"),
+        ('[[rules.people]]\nname = "张三"\nposts = []', "posts"),
+        ('[[rules.people]]\nname = "张三"\nposts = [{ title = "县长", since = 2020-01-01 }]', "since"),
+    ],
+)
+def test_bad_rosters_are_refused_with_the_place_named(people, message):
+    head = '[[rules]]\ncode = "LOC101"\nkind = "roster"\ncategory = "political"\nseverity = "error"\nreason = "r"\nsource = "s"\n'
+    with pytest.raises(PackError) as exc:
+        parse_pack(head + people, "local.toml")
+    assert str(exc.value).startswith("local.toml: ") and message in str(exc.value)
+
+
+def test_only_roster_rules_take_people():
+    text = ('[[rules]]\ncode = "LOC101"\ncategory = "typo"\nseverity = "error"\nreason = "r"\nsource = "s"\n'
+            'entries = [{ wrong = "甲乙", match = ["甲乙"], nomatch = ["乙"] }]\n'
+            '[[rules.people]]\nname = "张三"\nposts = [{ title = "县长" }]\n')
+    with pytest.raises(PackError, match="only roster rules take people"):
+        parse_pack(text, "x.toml")
+
+
+def test_a_persons_failing_example_refuses_the_pack_and_names_the_person(tmp_path):
+    pack = tmp_path / "local.toml"
+    pack.write_text(PACK.format(context="").replace(
+        'posts = [{ title = "县长", from = 2019-01-06, to = 2024-01-18 }]',
+        'posts = [{ title = "县长", from = 2019-01-06, to = 2024-01-18 }]\nmatch = [{ text = "县长王海涛", date = 2020-01-01 }]',
+    ), encoding="utf-8")
+    with pytest.raises(PackError) as exc:
+        Scanner(extra_packs=[pack])
+    assert str(exc.value) == (
+        f"{pack}: rule LOC101, entry 王海涛: example '县长王海涛' (date 2020-01-01) should match but did not"
+    )
+
+
+def test_the_county_example_from_the_docs():
+    r = subprocess.run(
+        [sys.executable, "-m", "cuomin", "check", "--isolated", "--pack", "本县领导.toml", "--date", "2024-03-06",
+         "--format", "json", "通稿.txt"],
+        cwd=EXAMPLE, capture_output=True, text=True,
+    )
+    assert r.returncode == 1, r.stderr
+    import json
+
+    findings = json.loads(r.stdout)["files"][0]["findings"]
+    assert [(f["code"], f["text"], f["severity"]) for f in findings] == [
+        ("LOC101", "县长张建国", "error"),
+        ("LOC101", "县长王海涛", "warning"),
+        ("LOC101", "常务副县长李卫东", "warning"),
+    ]
+
+
+def test_rules_show_lists_the_people():
+    from click.testing import CliRunner
+
+    from cuomin.cli import main
+
+    r = CliRunner().invoke(main, ["rules", "--isolated", "show", "POL009"])
+    assert r.exit_code == 0, r.output
+    assert "kind: roster" in r.output
+    assert "    李克强: 国务院总理（总理） 2013-03-15 – 2023-03-11; 国务院副总理（副总理） 2008-03-17 – 2013-03-15" in r.output
+    assert "off-term severity: warning" in r.output
