@@ -112,7 +112,9 @@ def render_category(category: str, infos) -> str:
             lines += ["", f"Every title below next to every name below, title first or name first, is checked against "
                       f"the posts held at the publication date: a title the person never held is reported with severity "
                       f"`{r.severity.value}`, one held at another date with `{r.off_term_severity.value}` (not after "
-                      f"时任, 原, 前 …). A term runs from its first day up to, not including, its last."]
+                      f"时任, 原, 前 …). A term runs from its first day up to, not including, its last. A name with one "
+                      f"character wrong (音近 or 形近) beside a title its owner held is reported as suspected (疑似). "
+                      f"[Roster rules](../rule-packs.md#roster-rules) has the details."]
         ex = _examples(r, "")
         if ex:
             lines += ["", *ex]

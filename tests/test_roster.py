@@ -217,10 +217,11 @@ def test_the_county_example_from_the_docs():
     import json
 
     findings = json.loads(r.stdout)["files"][0]["findings"]
-    assert [(f["code"], f["text"], f["severity"]) for f in findings] == [
-        ("LOC101", "县长张建国", "error"),
-        ("LOC101", "县长王海涛", "warning"),
-        ("LOC101", "常务副县长李卫东", "warning"),
+    assert [(f["code"], f["text"], f["severity"], f["tier"], f["suggestions"]) for f in findings] == [
+        ("LOC101", "县长张建国", "error", "confirmed", ["县委书记张建国", "县长李卫东"]),
+        ("LOC101", "县长王海涛", "warning", "confirmed", ["时任县长王海涛", "县长李卫东"]),
+        ("LOC101", "常务副县长李卫东", "warning", "confirmed", ["时任常务副县长李卫东", "县长李卫东"]),
+        ("LOC101", "县长李伟东", "error", "suspected", ["县长李卫东"]),
     ]
 
 
@@ -234,3 +235,57 @@ def test_rules_show_lists_the_people():
     assert "kind: roster" in r.output
     assert "    李克强: 国务院总理（总理） 2013-03-15 – 2023-03-11; 国务院副总理（副总理） 2008-03-17 – 2013-03-15" in r.output
     assert "off-term severity: warning" in r.output
+
+
+# ---------------------------------------------------------------- misspelt names
+def near(scanner, text, date=MARCH_2024):
+    return [(f.text, f.start, f.end, f.suggestions, f.tier, f.confidence, f.message)
+            for f in assert_offsets(text, scanner.scan(text, published=date)) if f.tier == "suspected"]
+
+
+def test_a_name_with_one_similar_character_wrong_beside_a_title_is_suspected(local):
+    assert near(local, "会上，县长李伟东讲话。") == [
+        ("县长李伟东", 3, 8, ["县长李卫东"], "suspected", 0.9, "疑为李卫东的姓名写错：“李伟东”与名单中的“李卫东”只差一字（伟/卫）")
+    ]
+    # name first; a shape-similar character (冻/东); a past holder's name
+    assert [x[:4] for x in near(local, "李卫冻县长讲话。县长王海滔出席。")] == [
+        ("李卫冻县长", 0, 5, ["李卫东县长"]), ("县长王海滔", 8, 13, ["县长王海涛"])
+    ]
+    (f,) = local.scan("县长李伟东讲话", published=MARCH_2024)
+    assert (f.code, f.severity.value, f.category.value) == ("LOC101", "error", "political")
+
+
+def test_near_names_that_must_not_fire(local):
+    assert near(local, "县长李明出席。") == []  # 明 is neither like 卫 in sound nor in shape
+    assert near(local, "县长李卫东出席。县长李卫冬出席。") == []  # the name, and another name of the person
+    assert near(local, "副县长李伟东出席。") == []  # a deputy is another post
+    assert near(local, "县长李伟栋出席。") == []  # two characters off
+    assert near(local, "县委书记李伟东出席。") == []  # 李卫东 never held that title: nothing to compare with
+    assert near(local, "县长") == [] and near(local, "李县长") == []  # the text ends before a name could
+
+
+def test_near_names_in_folded_text_point_into_the_original(local):
+    text = "县长李伟東講話"  # 東 is folded to 东 before matching
+    assert [x[:4] for x in near(local, text)] == [("县长李伟東", 0, 5, ["县长李卫东"])]
+
+
+def test_near_names_fast_and_plain_paths_agree(local):
+    for text in ["县长李伟东讲话。李卫冻县长讲话。", "县长李伟東講話", "副县长李伟东", "县长王海滔、县长张建国"]:
+        assert local.scan(text, published=MARCH_2024) == local._scan_plain(text, published=MARCH_2024)
+
+
+def test_a_confirmed_finding_beats_a_suspected_name(scanner):
+    # POL006 lists 习近乎 itself; POL009 would only suspect it
+    findings = scanner.scan("总书记习近乎出席", published=dt.date(2024, 1, 10))
+    assert [(f.code, f.text, f.tier) for f in findings] == [("POL006", "习近乎", "confirmed")]
+    assert [(f.code, f.text, f.suggestions) for f in scanner.scan("国务院总理李墙出席", published=dt.date(2024, 1, 10))] == [
+        ("POL009", "国务院总理李墙", ["国务院总理李强"])
+    ]
+
+
+def test_similar_characters():
+    from cuomin.engine.chartables import similar_chars
+
+    table = similar_chars()
+    assert {"伟", "为", "位"} <= table["卫"] and "卫" not in table["卫"]
+    assert "冻" in table["东"] and "明" not in table["强"]

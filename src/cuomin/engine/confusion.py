@@ -55,6 +55,7 @@ from typing import Iterator
 import numpy as np
 
 from .cachedir import atomic_write, data_cache_dir
+from .chartables import PINYIN_FILE, SHAPE_FILE, read_pinyin_table, read_shape_table
 from .segdict import jieba_dict_path
 
 FORMAT = 14
@@ -394,7 +395,7 @@ def _wordlists_dir() -> Path:
 
 def source_paths() -> list[Path]:
     d = _wordlists_dir()
-    return [jieba_dict_path(), d / "confusion_pinyin.tsv", d / "gov_userdict.txt", d / "confusion_shape.tsv"]
+    return [jieba_dict_path(), d / PINYIN_FILE, d / "gov_userdict.txt", d / SHAPE_FILE]
 
 
 def read_user_dict(text: str) -> dict[str, int]:
@@ -411,16 +412,6 @@ def read_user_dict(text: str) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ building
-def read_shape_table(text: str) -> dict[str, str]:
-    """``char<TAB>shape-similar characters`` lines (``#`` comments skipped)."""
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2 and len(parts[0]) == 1 and not line.startswith("#"):
-            out[parts[0]] = parts[1].strip()
-    return out
-
-
 def build_model(
     dict_text: str, pinyin_text: str, user_text: str, shape_text: str = "", min_freq: int = MIN_FREQ,
     min_freq_long: int = MIN_FREQ_LONG, min_freq_shape_long: int = MIN_FREQ_SHAPE_LONG,
@@ -453,12 +444,9 @@ def build_model(
     class_ids: dict[str, int] = {}
     classes: dict[int, str] = {}
     readings: dict[int, str] = {}
-    for line in pinyin_text.splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2 and len(parts[0]) == 1 and not line.startswith("#"):
-            reading = parts[1].strip()
-            readings[ord(parts[0])] = reading
-            classes[ord(parts[0])] = chr(0xE000 + class_ids.setdefault(fuzzy_reading(reading), len(class_ids)))
+    for ch, reading in read_pinyin_table(pinyin_text).items():
+        readings[ord(ch)] = reading
+        classes[ord(ch)] = chr(0xE000 + class_ids.setdefault(fuzzy_reading(reading), len(class_ids)))
     groups: dict[str, list[str]] = {}
     for word, f in freq.items():
         if not MIN_LEN <= len(word) <= MAX_LEN or f < (min_freq if len(word) == 2 else min_freq_long):

@@ -15,6 +15,14 @@ first (李强总理) — each with the dates on which it is right:
 
 A title written first is not read after 副 (副县长李四 holds 县长李四 inside it): a
 deputy is a different post, one the roster may not list.
+
+A name written with one wrong character next to a title its owner held (县长李伟东 for
+县长李卫东) is found by :class:`NearNames`: each title is a key of its own, and where it
+stands the characters beside it are compared with the names of the people who held it.
+The wrong character must be one written for the right one by mistake — of the same
+reading (音近) or shape-similar (形近, engine/chartables.py) — so 县长李明 is not read as
+县长李强. These findings are suspected (疑似): the roster cannot tell a misspelt name
+from another person's.
 """
 
 from __future__ import annotations
@@ -47,6 +55,52 @@ class RosterForm:
     valid: tuple[Interval, ...]
     #: words before the form that keep it from being reported
     not_after: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NearNames:
+    """The names that stand after (``title_first``) or before a title, each with the
+    characters that may be written for each of its characters by mistake."""
+
+    title: str
+    title_first: bool
+    names: tuple[tuple[str, tuple[frozenset, ...]], ...]
+    #: every name of the roster: a string equal to one is that person, not a misspelling
+    known: frozenset
+
+    def find(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, str, str]]:
+        """``(start, end, suggestion, message)`` for a misspelt name beside the title at
+        ``text[start:end]``."""
+        for name, similar in self.names:
+            lo, hi = (end, end + len(name)) if self.title_first else (start - len(name), start)
+            if lo < 0 or hi > len(text):
+                continue
+            seen = text[lo:hi]
+            if seen in self.known:
+                continue
+            wrong = [i for i, (a, b) in enumerate(zip(seen, name)) if a != b]
+            if len(wrong) != 1 or seen[wrong[0]] not in similar[wrong[0]]:
+                continue
+            i = wrong[0]
+            right = self.title + name if self.title_first else name + self.title
+            detail = f"疑为{name}的姓名写错：“{seen}”与名单中的“{name}”只差一字（{seen[i]}/{name[i]}）"
+            yield min(start, lo), max(end, hi), right, detail
+
+
+def near_names(rule: "Rule", similar: dict) -> Iterator[tuple[NearNames, tuple[str, ...]]]:
+    """A :class:`NearNames` for every title of ``rule`` and both orders, with the words
+    before the title that keep it from being read."""
+    known = frozenset(n for p in rule.people for n in p.name)
+    holders: dict[str, list[str]] = {}
+    for person in rule.people:
+        for term in person.posts:
+            for title in term.title:
+                holders.setdefault(title, []).extend(n for n in person.name if n not in holders.get(title, ()))
+    for title, names in holders.items():
+        table = tuple((n, tuple(similar.get(c, frozenset()) for c in n)) for n in names)
+        for title_first in (True, False):
+            not_after = DEPUTY if title_first and not title.startswith(DEPUTY) else ()
+            yield NearNames(title, title_first, table, known), not_after
 
 
 def roster_forms(rule: "Rule") -> Iterator[RosterForm]:

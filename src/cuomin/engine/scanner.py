@@ -30,7 +30,8 @@ from ..rules.loader import (
 from .matcher import LiteralMatcher
 from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
 from .patterns import DIGIT, PatternRule, compile_pattern_rule
-from .roster import during, roster_forms
+from .chartables import similar_chars
+from .roster import NearNames, during, near_names, roster_forms
 from .structure import CHECK_PARAMS, CHECKS, FAST_CHECKS
 from .verify import ContextCheck, context_allows, on_word_boundaries
 
@@ -63,6 +64,9 @@ class _Literal:
     context: Optional[ContextCheck]
     #: ``[from, to)`` date intervals in which the form is right (roster rules)
     valid: tuple = ()
+    #: a roster title's misspelt-name search (:class:`~cuomin.engine.roster.NearNames`):
+    #: the hit is the title, and the findings are the names beside it
+    probe: Optional[NearNames] = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ class _Candidate:
         )
 
 
+#: the confidence of a roster name with one character wrong (suspected, 疑似)
+NEAR_NAME_CONFIDENCE = 0.9
 _NEWLINE = re.compile("\n")
 _CATEGORY_ORDER = {c: i for i, c in enumerate(CATEGORY_PRIORITY)}
 
@@ -221,6 +227,9 @@ class Scanner:
                     for form in roster_forms(rule):
                         keys.setdefault(normalize_key(form.wrong, self._table), []).append(len(self._literals))
                         self._literals.append(_compile_roster_form(rule, form))
+                    for probe, not_after in near_names(rule, similar_chars()):
+                        keys.setdefault(normalize_key(probe.title, self._table), []).append(len(self._literals))
+                        self._literals.append(_compile_roster_probe(rule, probe, not_after))
                 elif rule.kind == "pattern":
                     self._patterns.append((_RuleMeta.of(rule), compile_pattern_rule(rule)))
                 else:
@@ -354,6 +363,13 @@ class Scanner:
                 lit = literals[i]
                 if spread and lit.category != "sensitive":
                     continue
+                if lit.probe is not None:
+                    if lit.context is None or context_allows(text, start, end, lit.context):
+                        for ps, pe, right, message in lit.probe.find(norm.text, s, e):
+                            a, b = norm.span(ps, pe)
+                            found.append(_Candidate(a, b, lit.code, lit.category, lit.severity, (right,), message,
+                                                    lit.source, NEAR_NAME_CONFIDENCE, "suspected"))
+                    continue
                 if (
                     (lit.effective is not None and published < lit.effective)
                     or (lit.valid and during(published, lit.valid))
@@ -479,10 +495,30 @@ def _compile_literal(rule: "Rule", entry, wrong: str) -> _Literal:
     )
 
 
-def _compile_roster_form(rule: "Rule", form) -> _Literal:
+def _roster_context(rule: "Rule", not_after: tuple[str, ...]) -> Optional[ContextCheck]:
     ctx = ContextCheck.of(rule.context) or ContextCheck()
-    if form.not_after:
-        ctx = replace(ctx, not_after=(*ctx.not_after, *form.not_after))
+    if not_after:
+        ctx = replace(ctx, not_after=(*ctx.not_after, *not_after))
+    return ctx if ctx != ContextCheck() else None
+
+
+def _compile_roster_probe(rule: "Rule", probe: NearNames, not_after: tuple[str, ...]) -> _Literal:
+    return _Literal(
+        code=rule.code,
+        category=rule.category.value,
+        severity=rule.severity.value,
+        wrong=probe.title,
+        suggestions=(),
+        message=rule.reason,
+        source=rule.source,
+        effective=rule.effective,
+        boundary=False,
+        context=_roster_context(rule, not_after),
+        probe=probe,
+    )
+
+
+def _compile_roster_form(rule: "Rule", form) -> _Literal:
     return _Literal(
         code=rule.code,
         category=rule.category.value,
@@ -493,7 +529,7 @@ def _compile_roster_form(rule: "Rule", form) -> _Literal:
         source=rule.source,
         effective=rule.effective,
         boundary=rule.boundary,
-        context=ctx if ctx != ContextCheck() else None,
+        context=_roster_context(rule, form.not_after),
         valid=form.valid,
     )
 
