@@ -289,3 +289,26 @@ def test_similar_characters():
     table = similar_chars()
     assert {"伟", "为", "位"} <= table["卫"] and "卫" not in table["卫"]
     assert "冻" in table["东"] and "明" not in table["强"]
+
+
+def test_a_batch_scan_judges_each_post_at_its_own_date(tmp_path):
+    import json
+
+    posts = tmp_path / "posts.jsonl"
+    rows = [
+        {"id": "a", "account": "清溪发布", "text": "县长王海涛出席会议。", "published_at": "2023-06-01"},
+        {"id": "b", "account": "清溪发布", "text": "县长王海涛出席会议。", "published_at": "2024-03-06"},
+        {"id": "c", "account": "清溪发布", "text": "县长李伟东出席会议。", "published_at": "2024-03-06"},
+    ]
+    posts.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "cuomin", "scan", "--isolated", "--pack", str(EXAMPLE / "本县领导.toml"),
+         "--format", "jsonl", str(posts)],
+        capture_output=True, text=True,
+    )
+    assert r.returncode == 1, r.stderr  # an error was found
+    found = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(f["id"], f["code"], f["text"], f["severity"], f["tier"]) for f in found] == [
+        ("b", "LOC101", "县长王海涛", "warning", "confirmed"),
+        ("c", "LOC101", "县长李伟东", "error", "suspected"),
+    ]
