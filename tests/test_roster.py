@@ -264,6 +264,16 @@ def test_near_names_that_must_not_fire(local):
     assert near(local, "县长") == [] and near(local, "李县长") == []  # the text ends before a name could
 
 
+def test_a_surname_before_a_deputy_or_acting_title_is_not_a_misspelt_name():
+    # 富 and 副, 岱 and 代 sound alike: 李副县长 is how one addresses a deputy, not 李富县长 misspelt
+    s = Scanner(packs=[parse_pack(
+        '[[rules]]\ncode = "LOC102"\nkind = "roster"\ncategory = "political"\nseverity = "error"\nreason = "r"\n'
+        'source = "s"\n[[rules.people]]\nname = "李富"\nposts = [{ title = "县长" }]\n'
+        '[[rules.people]]\nname = "王岱"\nposts = [{ title = "镇长" }]\n', "x.toml")])
+    assert near(s, "李副县长强调。王代镇长出席。") == []
+    assert [x[0] for x in near(s, "李傅县长强调。王黛镇长出席。")] == ["李傅县长", "王黛镇长"]
+
+
 def test_near_names_in_folded_text_point_into_the_original(local):
     text = "县长李伟東講話"  # 東 is folded to 东 before matching
     assert [x[:4] for x in near(local, text)] == [("县长李伟東", 0, 5, ["县长李卫东"])]

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 HISTORICAL = ("时任", "原", "前", "曾任", "历任")
 #: a character before a title that makes it another post
 DEPUTY = ("副",)
+#: characters that stand between a surname and a title (李副县长, 王代县长): never read
+#: as a misspelt character of a name
+MODIFIERS = frozenset("副代")
 
 Interval = tuple[Optional[dt.date], Optional[dt.date]]
 
@@ -79,7 +82,7 @@ class NearNames:
             if seen in self.known:
                 continue
             wrong = [i for i, (a, b) in enumerate(zip(seen, name)) if a != b]
-            if len(wrong) != 1 or seen[wrong[0]] not in similar[wrong[0]]:
+            if len(wrong) != 1 or seen[wrong[0]] not in similar[wrong[0]] or seen[wrong[0]] in MODIFIERS:
                 continue
             i = wrong[0]
             right = self.title + name if self.title_first else name + self.title
