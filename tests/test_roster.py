@@ -322,3 +322,10 @@ def test_a_batch_scan_judges_each_post_at_its_own_date(tmp_path):
         ("b", "LOC101", "县长王海涛", "warning", "confirmed"),
         ("c", "LOC101", "县长李伟东", "error", "suspected"),
     ]
+
+
+def test_a_rosters_effective_date_holds_for_its_names_too():
+    s = scanner("effective = 2024-01-01")
+    for text in ("县长张建国", "县长李伟东"):
+        assert s.scan(text, published=JUNE_2023) == []
+        assert [f.text for f in s.scan(text, published=MARCH_2024)] == [text]

@@ -94,11 +94,11 @@ def near_names(rule: "Rule", similar: dict) -> Iterator[tuple[NearNames, tuple[s
     """A :class:`NearNames` for every title of ``rule`` and both orders, with the words
     before the title that keep it from being read."""
     known = frozenset(n for p in rule.people for n in p.name)
-    holders: dict[str, list[str]] = {}
+    holders: dict[str, dict[str, None]] = {}  # title → the names of all who held it, in order
     for person in rule.people:
         for term in person.posts:
             for title in term.title:
-                holders.setdefault(title, []).extend(n for n in person.name if n not in holders.get(title, ()))
+                holders.setdefault(title, {}).update(dict.fromkeys(person.name))
     for title, names in holders.items():
         table = tuple((n, tuple(similar.get(c, frozenset()) for c in n)) for n in names)
         for title_first in (True, False):

@@ -27,10 +27,10 @@ from ..rules.loader import (
     load_pack,
     shipped_charmap_path,
 )
+from .chartables import similar_chars
 from .matcher import LiteralMatcher
 from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
 from .patterns import DIGIT, PatternRule, compile_pattern_rule
-from .chartables import similar_chars
 from .roster import NearNames, during, near_names, roster_forms
 from .structure import CHECK_PARAMS, CHECKS, FAST_CHECKS
 from .verify import ContextCheck, context_allows, on_word_boundaries
@@ -364,7 +364,9 @@ class Scanner:
                 if spread and lit.category != "sensitive":
                     continue
                 if lit.probe is not None:
-                    if lit.context is None or context_allows(text, start, end, lit.context):
+                    if (lit.effective is None or published >= lit.effective) and (
+                        lit.context is None or context_allows(text, start, end, lit.context)
+                    ):
                         for ps, pe, right, message in lit.probe.find(norm.text, s, e):
                             a, b = norm.span(ps, pe)
                             found.append(_Candidate(a, b, lit.code, lit.category, lit.severity, (right,), message,
