@@ -329,3 +329,99 @@ def test_a_rosters_effective_date_holds_for_its_names_too():
     for text in ("县长张建国", "县长李伟东"):
         assert s.scan(text, published=JUNE_2023) == []
         assert [f.text for f in s.scan(text, published=MARCH_2024)] == [text]
+
+
+# ---------------------------------------------------------------- roster tables
+TABLE = ("姓名,职务,简称,任职日期,免职日期\n"
+         "张建国,县委书记,书记,2021-05-10,\n"
+         "李卫东,县长,,2024年1月18日,\n"
+         "李卫东,常务副县长,,2019/9/1,2024-01-18\n"
+         "王海涛,县长,,2019-01-06,2024-01-18\n")
+
+
+def run_roster(tmp_path, *args, table=TABLE, name="名单.csv", encoding="utf-8"):
+    from click.testing import CliRunner
+
+    from cuomin.cli import main
+
+    path = tmp_path / name
+    if isinstance(table, bytes):
+        path.write_bytes(table)
+    else:
+        path.write_text(table, encoding=encoding)
+    return CliRunner().invoke(main, ["rules", "roster", str(path), "--code", "loc101", "--source", "任免通知", *args])
+
+
+def test_a_roster_table_becomes_a_pack_that_finds_what_the_hand_written_one_does(tmp_path):
+    r = run_roster(tmp_path, "-o", str(tmp_path / "本县领导.toml"), encoding="gbk")
+    assert r.exit_code == 0, r.output
+    assert r.stderr == "名单：3 人，4 条任职。\n"
+    pack = parse_pack((tmp_path / "本县领导.toml").read_text(encoding="utf-8"), "x.toml")
+    (rule,) = pack.rules
+    assert (rule.code, rule.kind, rule.severity.value, rule.off_term_severity.value) == ("LOC101", "roster", "error", "warning")
+    assert [(p.name, [(t.title, t.start, t.end) for t in p.posts]) for p in rule.people] == [
+        (["张建国"], [(["县委书记", "书记"], dt.date(2021, 5, 10), None)]),
+        (["李卫东"], [(["县长"], dt.date(2024, 1, 18), None), (["常务副县长"], dt.date(2019, 9, 1), dt.date(2024, 1, 18))]),
+        (["王海涛"], [(["县长"], dt.date(2019, 1, 6), dt.date(2024, 1, 18))]),
+    ]
+    text = (EXAMPLE / "通稿.txt").read_text(encoding="utf-8")
+    by_table = Scanner(packs=[pack]).scan(text, published=MARCH_2024)
+    by_hand = Scanner(packs=[EXAMPLE / "本县领导.toml"]).scan(text, published=MARCH_2024)
+    assert [(f.start, f.end, f.suggestions, f.severity, f.tier) for f in by_table] == [
+        (f.start, f.end, f.suggestions, f.severity, f.tier) for f in by_hand
+    ]
+
+
+def test_bad_rows_are_reported_and_left_out_and_the_rest_is_written(tmp_path):
+    table = TABLE + ",县长,,,\n赵四,县长,,2024-13-01,\n钱五,副县长,,2024-01-01,2023-01-01\n孙六,长,,,\n"
+    r = run_roster(tmp_path, table=table)
+    assert r.exit_code == 2
+    assert r.stderr.splitlines() == [
+        f"cuomin: {tmp_path / '名单.csv'}:6: no 姓名 (name); row skipped",
+        f"cuomin: {tmp_path / '名单.csv'}:7: 任职日期 '2024-13-01' is not a date (expected e.g. 2023-09-28 or 2023年9月28日); row skipped",
+        f"cuomin: {tmp_path / '名单.csv'}:8: 免职日期 2023-01-01 is not after 任职日期 2024-01-01; row skipped",
+        f"cuomin: {tmp_path / '名单.csv'}:9: 职务 '长': a title has at least two characters; row skipped",
+        "名单：3 人，4 条任职；4 行未能使用（原因见上）。",
+    ]
+    assert [p.name for p in parse_pack(r.stdout, "x.toml").rules[0].people] == [["张建国"], ["李卫东"], ["王海涛"]]
+
+
+def test_a_workbook_roster_with_a_title_row_and_dates_as_cells(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["清溪县领导名单（2024年3月）"])
+    ws.append(["姓名", "职务", "任职时间", "离任日期"])
+    ws.append(["张建国", "县委书记", dt.datetime(2021, 5, 10), None])
+    ws.append(["李卫东", "县长", dt.datetime(2024, 1, 18), None])
+    wb.save(tmp_path / "名单.xlsx")
+    from click.testing import CliRunner
+
+    from cuomin.cli import main
+
+    r = CliRunner().invoke(main, ["rules", "roster", str(tmp_path / "名单.xlsx"), "--code", "LOC101", "--source", "s",
+                                  "--severity", "warning"])
+    assert r.exit_code == 0, r.output
+    rule = parse_pack(r.stdout, "x.toml").rules[0]
+    assert rule.severity.value == "warning"
+    assert [(p.name[0], p.posts[0].title, p.posts[0].start) for p in rule.people] == [
+        ("张建国", ["县委书记"], dt.date(2021, 5, 10)), ("李卫东", ["县长"], dt.date(2024, 1, 18))
+    ]
+
+
+@pytest.mark.parametrize("table, code, message", [
+    ("姓名,职务\n,\n", "LOC101", "Error: no usable row in the roster table: nothing to write"),
+    ("名字,岗位\n张三,县长\n", "LOC101", "Error: no usable row in the roster table: nothing to write"),
+    (TABLE, "L1", "Error: Invalid value for '--code': 'L1': 2–5 letters and 3–4 digits, e.g. LOC101"),
+])
+def test_a_roster_that_cannot_be_made_exits_2(tmp_path, table, code, message):
+    from click.testing import CliRunner
+
+    from cuomin.cli import main
+
+    (tmp_path / "t.csv").write_text(table, encoding="utf-8")
+    r = CliRunner().invoke(main, ["rules", "roster", str(tmp_path / "t.csv"), "--source", "s", "--code", code])
+    assert r.exit_code == 2
+    assert r.output.splitlines()[-1] == message
+    if code == "L1":  # refused before the table is read
+        assert "row skipped" not in r.output

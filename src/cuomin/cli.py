@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .engine.scanner import Scanner
-from .models import FAIL_ON_CHOICES
+from .models import FAIL_ON_CHOICES, SEVERITY_CHOICES
 from .render import CHECK_FORMATS, render_check
 
 
@@ -169,34 +169,86 @@ def config_command(fmt, fail_on, published, select, ignore, allow, packs, config
         click.echo(line)
 
 
+output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE, not standard output.")
+encoding_option = click.option("--encoding", help="Input encoding for CSV and JSON (default: UTF-8, else GB18030/GBK).")
+
+
 @main.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @rule_set_options
 @click.pass_context
 def rules(ctx, fmt, select, ignore, allow, packs, config_path, isolated, no_cache):
     """List the loaded rules: code, category, severity, entry count, source."""
-    _, ctx.obj = _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache)
+
+    def rule_set() -> Scanner:
+        return _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache)[1]
+
     if ctx.invoked_subcommand is not None:
+        ctx.obj = rule_set  # built by the subcommands that use it
         return
     from .render.rules import render_rules
 
-    for line in render_rules(ctx.obj, fmt):
+    for line in render_rules(rule_set(), fmt):
         click.echo(line)
 
 
 @rules.command("show")
 @click.argument("code")
 @click.pass_obj
-def rules_show(scanner: Scanner, code):
+def rules_show(rule_set, code):
     """Explain one rule, with its entries and examples."""
     from .render.rules import render_rule
 
+    scanner = rule_set()
     try:
         info = scanner.rule(code)
     except KeyError:
         raise click.UsageError(f"no rule {code!r}; `cuomin rules` lists them") from None
     for line in render_rule(info):
         click.echo(line)
+
+
+def _rule_code(ctx, param, value):
+    import re
+
+    from .rules.schema import CODE_RE
+
+    if not re.fullmatch(CODE_RE, value.upper()):
+        raise click.BadParameter(f"{value!r}: 2–5 letters and 3–4 digits, e.g. LOC101")
+    return value.upper()
+
+
+@rules.command("roster")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--code", required=True, callback=_rule_code, help="The rule's code, e.g. LOC101 (2–5 letters, 3–4 digits).")
+@click.option("--source", required=True, help="Where the roster comes from, e.g. 县委组织部任免通知（2024年）.")
+@click.option("--name", "rule_name", default="领导职务与姓名搭配错误", show_default=True, help="The rule's name.")
+@click.option("--reason", default="领导职务与姓名搭配错误", show_default=True, help="The findings' message.")
+@click.option("--severity", type=click.Choice(SEVERITY_CHOICES), default="error", show_default=True,
+              help="A title the person never held, or a misspelt name.")
+@click.option("--off-term-severity", type=click.Choice(SEVERITY_CHOICES), default="warning", show_default=True,
+              help="A title the person held at another date.")
+@output_option
+@encoding_option
+def rules_roster(paths, code, source, rule_name, reason, severity, off_term_severity, output, encoding):
+    """A roster pack from a table of leaders: one row per post, with the columns 姓名, 职务,
+    简称 (optional), 任职日期 and 免职日期 (either may be blank). Rows that cannot be used are
+    reported and left out (exit 2); the rest make the pack."""
+    from .rules.loader import PackError
+    from .supervision.rostertable import read_roster_table, roster_pack
+
+    table = read_roster_table(paths, encoding=encoding, on_problem=_report_problem)
+    if not table.people:
+        raise click.UsageError("no usable row in the roster table: nothing to write")
+    try:
+        text = roster_pack(table, code=code, name=rule_name, reason=reason, source=source, severity=severity,
+                           off_term_severity=off_term_severity, origin=", ".join(Path(p).name for p in paths))
+    except PackError as exc:
+        raise click.UsageError(str(exc)) from None
+    _write_output(text, output, "toml")
+    left_out = f"；{len(table.problems)} 行未能使用（原因见上）" if table.problems else ""
+    click.echo(f"名单：{len(table.people)} 人，{table.rows} 条任职{left_out}。", err=True)
+    sys.exit(2 if table.problems else 0)
 
 
 # ---------------------------------------------------------------- supervision
@@ -241,8 +293,6 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0
 report_format_option = click.option(
     "--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]), default="md", show_default=True
 )
-output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE, not standard output.")
-encoding_option = click.option("--encoding", help="Input encoding for CSV and JSON (default: UTF-8, else GB18030/GBK).")
 as_of_option = click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD", help="Check date (default: today).")
 
 

@@ -69,8 +69,9 @@ class Severity(str, Enum):
 
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+SEVERITY_CHOICES = ("error", "warning", "info")
 #: what ``--fail-on`` takes: a severity, or never fail
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+FAIL_ON_CHOICES = (*SEVERITY_CHOICES, "never")
 
 
 def fails(findings: Iterable["Finding"], fail_on: str) -> bool:

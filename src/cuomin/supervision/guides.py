@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from .forms import FormFile, inspect_form
-from .posts import Columns, PostReader, RowError, RowProblem, row_fields
+from .posts import Columns, PostReader, RowError, RowProblem, cell_text, row_fields
 from .tomlmodels import load_model, parse_model
 
 PASS = "合格"
@@ -170,18 +170,10 @@ def _file_name(ref: str) -> str:
     return ref.rstrip("/").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a phone number a spreadsheet stored as a number
-    return str(value).strip()
-
-
 def _refs(value) -> list[str]:
     """Form references in a cell: a list (JSON), or text with one per line or ``;``."""
-    items = value if isinstance(value, list) else _SPLIT_REFS.split(_text(value))
-    return [s for s in (_text(v) for v in items) if s]
+    items = value if isinstance(value, list) else _SPLIT_REFS.split(cell_text(value))
+    return [s for s in (cell_text(v) for v in items) if s]
 
 
 def form_name(ref: str) -> str:
@@ -316,10 +308,10 @@ class GuideChecker:
         self._inspected: dict[tuple[str, Path], FormFile] = {}
 
     def check(self, fields: dict, file: str, row: int) -> GuideStatus:
-        name = _text(fields.get("name"))
+        name = cell_text(fields.get("name"))
         if not name:
             raise RowError("missing 事项名称 (the matter's name)")
-        status = GuideStatus(file, row, _text(fields.get("unit")), name, _text(fields.get("url")))
+        status = GuideStatus(file, row, cell_text(fields.get("unit")), name, cell_text(fields.get("url")))
         for element in self.config.elements:
             problem = self._element_problem(element, fields.get(f"element:{element.name}"))
             if problem:
@@ -332,13 +324,13 @@ class GuideChecker:
             # forms named in the materials, none offered (an export without form columns
             # says nothing of what is offered; names of offered files are too loose to
             # tell one form missing among several)
-            for form in forms_named(_text(fields.get(f"element:{self.config.materials}"))):
+            for form in forms_named(cell_text(fields.get(f"element:{self.config.materials}"))):
                 status.problems.append(f"{self.config.materials}所列《{form}》未提供空表、样表下载")
         self._check_forms(status, blanks, samples, self.forms_dir or Path(file).parent)
         return status
 
     def _element_problem(self, element: ElementRule, value) -> Optional[str]:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return f"缺少{element.name}"
         if text.lower() in self._placeholders and text not in element.allow:

@@ -159,10 +159,10 @@ _COMPACT_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-def parse_date(value) -> Optional[dt.date]:
-    """A publication date from the forms found in exports: 2023-09-28, 2023/9/28,
-    2023.9.28, 2023年9月28日, with an optional time; datetime objects; Excel serial
-    day numbers. ``None``/blank → ``None``; anything else raises :class:`RowError`."""
+def parse_date(value, field: str = "published_at") -> Optional[dt.date]:
+    """A date from the forms found in exports: 2023-09-28, 2023/9/28, 2023.9.28,
+    2023年9月28日, with an optional time; datetime objects; Excel serial day numbers.
+    ``None``/blank → ``None``; anything else raises :class:`RowError` naming ``field``."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -172,7 +172,7 @@ def parse_date(value) -> Optional[dt.date]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # Excel serial day number
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise RowError(f"published_at {value!r} is not a date")
+        raise RowError(f"{field} {value!r} is not a date")
     s = str(value).strip()
     if not s:
         return None
@@ -182,11 +182,13 @@ def parse_date(value) -> Optional[dt.date]:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-    raise RowError(f"published_at {s!r} is not a date (expected e.g. 2023-09-28 or 2023年9月28日)")
+    raise RowError(f"{field} {s!r} is not a date (expected e.g. 2023-09-28 or 2023年9月28日)")
 
 
 # ------------------------------------------------------------------ rows → posts
-def _text(value) -> str:
+def cell_text(value) -> str:
+    """A cell's value as text: blank for none, a whole float without ``.0`` (a phone
+    number a spreadsheet stored as a number), a date in ISO form."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -199,9 +201,9 @@ def _text(value) -> str:
 def make_post(fields: dict, file: str, row: int, *, require_text: bool = True) -> Post:
     """A :class:`Post` from field → raw value; raises :class:`RowError` when unusable."""
     text = fields.get("text")
-    text = "" if text is None else (text if isinstance(text, str) else _text(text))
+    text = "" if text is None else (text if isinstance(text, str) else cell_text(text))
     published = parse_date(fields.get("published_at"))
-    values = {k: _text(fields.get(k)) for k in ("id", "account", "owner", "account_type", "title", "url", "column", "unit")}
+    values = {k: cell_text(fields.get(k)) for k in ("id", "account", "owner", "account_type", "title", "url", "column", "unit")}
     if require_text and not text.strip():
         raise RowError("missing text (正文/内容)")
     if not require_text and not (values["column"] or values["account"]):
