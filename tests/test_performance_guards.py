@@ -294,6 +294,19 @@ def test_cache_is_invalidated_when_a_pack_changes(cache_dir, tmp_path):
     assert len(_entries(cache_dir)) == 2
 
 
+def test_cache_key_covers_the_character_tables_roster_rules_compile_from(tmp_path, monkeypatch):
+    from cuomin.engine import chartables
+
+    tables = (tmp_path / "confusion_pinyin.tsv", tmp_path / "confusion_shape.tsv")
+    for t in tables:
+        t.write_text("卫\twei\n", encoding="utf-8")
+    monkeypatch.setattr(chartables, "table_paths", lambda: tables)
+    k1 = cache_mod.scanner_key()
+    assert cache_mod.scanner_key() == k1
+    tables[1].write_text("卫\twei\n伟\twei\n", encoding="utf-8")
+    assert cache_mod.scanner_key() != k1
+
+
 def test_cache_key_covers_select_ignore_and_allow(tmp_path):
     base = cache_mod.scanner_key()
     assert base == cache_mod.scanner_key()

@@ -49,6 +49,16 @@ def _code_stamp() -> tuple:
     )
 
 
+def _table_stamp() -> tuple:
+    """Size and modification time of the character tables roster rules compile from."""
+    from .chartables import table_paths
+
+    try:
+        return tuple((p.name, st.st_size, st.st_mtime_ns) for p in table_paths() for st in (p.stat(),))
+    except OSError:  # missing: building reports it
+        return ()
+
+
 def scanner_key(
     packs: Optional[Iterable[PackLike]] = None,
     *,
@@ -72,7 +82,7 @@ def scanner_key(
             h.update(len(data).to_bytes(8, "little"))
             h.update(data)
 
-    add(CACHE_FORMAT, __version__, sys.version_info[:2], default_backend(), _code_stamp())
+    add(CACHE_FORMAT, __version__, sys.version_info[:2], default_backend(), _code_stamp(), _table_stamp())
     user = list(extra_packs) if packs is None else [*packs, *extra_packs]
     if any(not isinstance(p, (str, os.PathLike)) for p in user):  # a parsed Pack
         return None

@@ -28,15 +28,22 @@ def read_shape_table(text: str) -> dict[str, str]:
     return dict(_rows(text))
 
 
+def table_paths() -> tuple[Path, Path]:
+    """The pinyin and the shape table (a compiled rule set depends on them: its cache
+    key covers them)."""
+    from ..rules.loader import default_pack_dir
+
+    d = Path(default_pack_dir())
+    return d / PINYIN_FILE, d / SHAPE_FILE
+
+
 @lru_cache(maxsize=1)
 def similar_chars() -> dict[str, frozenset[str]]:
     """Character → the characters written for it by mistake: those of the same toneless
     reading (音近, as an input method offers them) and the shape-similar ones (形近)."""
-    from ..rules.loader import default_pack_dir
-
-    d = Path(default_pack_dir())
-    readings = read_pinyin_table((d / PINYIN_FILE).read_text(encoding="utf-8"))
-    shapes = read_shape_table((d / SHAPE_FILE).read_text(encoding="utf-8"))
+    pinyin, shape = table_paths()
+    readings = read_pinyin_table(pinyin.read_text(encoding="utf-8"))
+    shapes = read_shape_table(shape.read_text(encoding="utf-8"))
     by_reading: dict[str, set[str]] = {}
     for ch, reading in readings.items():
         by_reading.setdefault(reading, set()).add(ch)
