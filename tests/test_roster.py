@@ -379,8 +379,8 @@ def test_bad_rows_are_reported_and_left_out_and_the_rest_is_written(tmp_path):
     assert r.stderr.splitlines() == [
         f"cuomin: {tmp_path / '名单.csv'}:6: no 姓名 (name); row skipped",
         f"cuomin: {tmp_path / '名单.csv'}:7: 任职日期 '2024-13-01' is not a date (expected e.g. 2023-09-28 or 2023年9月28日); row skipped",
-        f"cuomin: {tmp_path / '名单.csv'}:8: 免职日期 2023-01-01 is not after 任职日期 2024-01-01; row skipped",
-        f"cuomin: {tmp_path / '名单.csv'}:9: 职务 '长': a title has at least two characters; row skipped",
+        f"cuomin: {tmp_path / '名单.csv'}:8: term of 副县长 ends (2023-01-01) before it begins (2024-01-01); row skipped",
+        f"cuomin: {tmp_path / '名单.csv'}:9: title '长': a title has at least two characters; row skipped",
         "名单：3 人，4 条任职；4 行未能使用（原因见上）。",
     ]
     assert [p.name for p in parse_pack(r.stdout, "x.toml").rules[0].people] == [["张建国"], ["李卫东"], ["王海涛"]]

@@ -13,6 +13,7 @@ A rule has a stable ``code`` and is one of four kinds:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -151,9 +152,6 @@ class Term(BaseModel):
             raise ValueError(f"term of {self.title[0]} ends ({self.end}) before it begins ({self.start})")
         return self
 
-    def covers(self, date: dt.date) -> bool:
-        return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
-
 
 class Person(_Examples):
     """A roster entry: a person's name (or names) and the posts held, with dates."""
@@ -237,8 +235,8 @@ class Rule(_Examples):
                 raise ValueError(f"roster rule {self.code} has no people")
             if self.entries or self.pattern or self.check:
                 raise ValueError(f"roster rule {self.code} must not set entries/pattern/check")
-            names = [n for p in self.people for n in p.name]
-            twice = sorted({n for n in names if names.count(n) > 1})
+            counts = Counter(n for p in self.people for n in p.name)
+            twice = sorted(n for n, k in counts.items() if k > 1)
             if twice:
                 raise ValueError(f"roster rule {self.code}: {'、'.join(twice)} listed more than once (give one person all their posts)")
         else:

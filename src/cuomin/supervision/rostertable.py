@@ -73,21 +73,25 @@ def read_roster_table(
 
 
 def _post(fields: dict):
+    """(name, (titles, from, to)) of a row, checked as the pack schema checks a post."""
+    from pydantic import ValidationError
+
+    from ..rules.schema import Person
+
     name = re.sub(r"\s+", "", cell_text(fields.get("name")))
     title = re.sub(r"\s+", "", cell_text(fields.get("title")))
-    if len(name) < 2:
-        raise RowError(f"姓名 {name!r}: a name has at least two characters" if name else "no 姓名 (name)")
-    if len(title) < 2:
-        raise RowError(f"职务 {title!r}: a title has at least two characters" if title else "no 职务 (title)")
-    short = [s for s in _SPLIT.split(cell_text(fields.get("short"))) if s and s != title]
-    for s in short:
-        if len(s) < 2:
-            raise RowError(f"简称 {s!r}: a title has at least two characters")
+    if not name:
+        raise RowError("no 姓名 (name)")
+    if not title:
+        raise RowError("no 职务 (title)")
+    titles = tuple(dict.fromkeys([title, *(t for t in _SPLIT.split(cell_text(fields.get("short"))) if t)]))
     start = parse_date(fields.get("from"), "任职日期")
     end = parse_date(fields.get("to"), "免职日期")
-    if start and end and end <= start:
-        raise RowError(f"免职日期 {end} is not after 任职日期 {start}")
-    return name, (tuple(dict.fromkeys([title, *short])), start, end)
+    try:
+        Person(name=[name], posts=[{"title": list(titles), "from": start, "to": end}])
+    except ValidationError as exc:
+        raise RowError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+    return name, (titles, start, end)
 
 
 def roster_pack(
