@@ -62,37 +62,48 @@ class RosterForm:
 
 @dataclass(frozen=True)
 class NearNames:
-    """The names that stand after (``title_first``) or before a title, each with the
-    characters that may be written for each of its characters by mistake."""
+    """The names that may stand beside a title — after it (县长李卫东) or before it
+    (李卫东县长) — each with, per character, the characters written for it by mistake."""
 
     title: str
-    title_first: bool
     names: tuple[tuple[str, tuple[frozenset, ...]], ...]
     #: every name of the roster: a string equal to one is that person, not a misspelling
     known: frozenset
+    #: a title written first is not read after these (副县长李卫东: another post)
+    not_after: tuple[str, ...]
 
-    def find(self, text: str, start: int, end: int) -> Iterator[tuple[int, int, str, str]]:
-        """``(start, end, suggestion, message)`` for a misspelt name beside the title at
-        ``text[start:end]``."""
-        for name, similar in self.names:
-            lo, hi = (end, end + len(name)) if self.title_first else (start - len(name), start)
-            if lo < 0 or hi > len(text):
-                continue
-            seen = text[lo:hi]
-            if seen in self.known:
-                continue
-            wrong = [i for i, (a, b) in enumerate(zip(seen, name)) if a != b]
-            if len(wrong) != 1 or seen[wrong[0]] not in similar[wrong[0]] or seen[wrong[0]] in MODIFIERS:
-                continue
-            i = wrong[0]
-            right = self.title + name if self.title_first else name + self.title
-            detail = f"疑为{name}的姓名写错：“{seen}”与名单中的“{name}”只差一字（{seen[i]}/{name[i]}）"
-            yield min(start, lo), max(end, hi), right, detail
+    def find(self, text: str, start: int, end: int) -> list[tuple[int, int, str, str]]:
+        """``(start, end, suggestion, message)`` for each misspelt name beside the title
+        at ``text[start:end]``."""
+        out = []
+        after = not text.endswith(self.not_after, 0, start) if self.not_after else True
+        for name, allowed in self.names:
+            n = len(name)
+            if after and end + n <= len(text):
+                self._compare(text, end, name, allowed, start, True, out)
+            if start >= n:
+                self._compare(text, start - n, name, allowed, start, False, out)
+        return out
+
+    def _compare(self, text: str, lo: int, name: str, allowed, title_at: int, title_first: bool, out: list) -> None:
+        wrong = -1
+        for i, ok in enumerate(allowed):  # at most one character may differ, and like the right one
+            c = text[lo + i]
+            if c != name[i]:
+                if wrong >= 0 or c not in ok or c in MODIFIERS:
+                    return
+                wrong = i
+        seen = text[lo : lo + len(name)]
+        if wrong < 0 or seen in self.known:
+            return
+        right = self.title + name if title_first else name + self.title
+        message = f"疑为{name}的姓名写错：“{seen}”与名单中的“{name}”只差一字（{seen[wrong]}/{name[wrong]}）"
+        span = (title_at, lo + len(name)) if title_first else (lo, title_at + len(self.title))
+        out.append((*span, right, message))
 
 
-def near_names(rule: "Rule", similar: dict) -> Iterator[tuple[NearNames, tuple[str, ...]]]:
-    """A :class:`NearNames` for every title of ``rule`` and both orders, with the words
-    before the title that keep it from being read."""
+def near_names(rule: "Rule", similar: dict) -> Iterator[NearNames]:
+    """A :class:`NearNames` for every title of ``rule``."""
     known = frozenset(n for p in rule.people for n in p.name)
     holders: dict[str, dict[str, None]] = {}  # title → the names of all who held it, in order
     for person in rule.people:
@@ -101,9 +112,7 @@ def near_names(rule: "Rule", similar: dict) -> Iterator[tuple[NearNames, tuple[s
                 holders.setdefault(title, {}).update(dict.fromkeys(person.name))
     for title, names in holders.items():
         table = tuple((n, tuple(similar.get(c, frozenset()) for c in n)) for n in names)
-        for title_first in (True, False):
-            not_after = DEPUTY if title_first and not title.startswith(DEPUTY) else ()
-            yield NearNames(title, title_first, table, known), not_after
+        yield NearNames(title, table, known, () if title.startswith(DEPUTY) else DEPUTY)
 
 
 def roster_forms(rule: "Rule") -> Iterator[RosterForm]:

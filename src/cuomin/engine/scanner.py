@@ -227,9 +227,9 @@ class Scanner:
                     for form in roster_forms(rule):
                         keys.setdefault(normalize_key(form.wrong, self._table), []).append(len(self._literals))
                         self._literals.append(_compile_roster_form(rule, form))
-                    for probe, not_after in near_names(rule, similar_chars()):
+                    for probe in near_names(rule, similar_chars()):
                         keys.setdefault(normalize_key(probe.title, self._table), []).append(len(self._literals))
-                        self._literals.append(_compile_roster_probe(rule, probe, not_after))
+                        self._literals.append(_compile_roster_probe(rule, probe))
                 elif rule.kind == "pattern":
                     self._patterns.append((_RuleMeta.of(rule), compile_pattern_rule(rule)))
                 else:
@@ -504,7 +504,7 @@ def _roster_context(rule: "Rule", not_after: tuple[str, ...]) -> Optional[Contex
     return ctx if ctx != ContextCheck() else None
 
 
-def _compile_roster_probe(rule: "Rule", probe: NearNames, not_after: tuple[str, ...]) -> _Literal:
+def _compile_roster_probe(rule: "Rule", probe: NearNames) -> _Literal:
     return _Literal(
         code=rule.code,
         category=rule.category.value,
@@ -515,7 +515,7 @@ def _compile_roster_probe(rule: "Rule", probe: NearNames, not_after: tuple[str, 
         source=rule.source,
         effective=rule.effective,
         boundary=False,
-        context=_roster_context(rule, not_after),
+        context=ContextCheck.of(rule.context),
         probe=probe,
     )
 
