@@ -48,7 +48,7 @@ def test_apply_fixes_skips_overlaps_and_stale_spans():
 
 def test_fix_result_rechecks_the_fixed_text(scanner):
     r = check_document(scanner, parse_text(DRAFT, "a.txt"), DATE)
-    o = fix_result(scanner, r, DATE)
+    o = fix_result(scanner, r)
     assert o.text == FIXED
     assert [f.code for f in o.applied] == ["OUT002", "TYP001", "TYP001", "NUM003", "PRI002"]
     assert [f.code for f in o.remaining.findings] == ["NUM002"]
@@ -132,9 +132,9 @@ def test_record_for_sign_off(tmp_path):
     assert "| 发布日期（日期类规则的依据） | 2023-10-30 |" in lines
     assert "| 结论 | 未完成：1 个文件无法读取，须处理后重新检查 |" in lines
     sha = hashlib.sha256(txt.read_bytes()).hexdigest()
-    assert f"| {txt} | `{sha}` | 3 | 3 | 0 | 1 |" in lines
-    assert f"| {d} | `{hashlib.sha256(d.read_bytes()).hexdigest()}` | 4 | 1 | 0 | 0 |" in lines
-    assert any(x.startswith(f"| {tmp_path / 'missing.txt'} | 无法读取：") for x in lines)
+    assert f"| {txt} | 2023-10-30 | `{sha}` | 3 | 3 | 0 | 1 |" in lines
+    assert f"| {d} | 2023-10-30 | `{hashlib.sha256(d.read_bytes()).hexdigest()}` | 4 | 1 | 0 | 0 |" in lines
+    assert any(x.startswith(f"| {tmp_path / 'missing.txt'} | — | 无法读取：") for x in lines)
     assert "## 问题清单（11 处）" in lines
     assert f"| 1 | {txt} | 1:4 | OUT002 | 警告 | 环保局 | 生态环境局 | 地方机构已在2018—2019年机构改革中撤并或更名 |" in lines
     assert any(f"| {d} | 表格1第2行第2列，第8段第1字 | PRI002 | 错误 | 138*****678 | 138****5678 |" in x for x in lines)

@@ -38,6 +38,9 @@ class CheckResult:
     error: Optional[str] = None
     suppressed: list[Finding] = field(default_factory=list)
     document: Optional[Document] = None
+    #: the publication date the date-aware rules judged the input at (``None``: the
+    #: day of the check)
+    published: Optional[dt.date] = None
 
     def label(self, f: Finding) -> str:
         return self.document.label(f.start) if self.document is not None else ""
@@ -52,12 +55,17 @@ class CheckResult:
         return self.document.source_span(f.start, f.end) if self.document is not None else (f.start, f.end)
 
 
-def check_document(scanner: Scanner, doc: Document, published: Optional[dt.date] = None) -> CheckResult:
-    findings = scanner.scan(doc.text, published=published)
+def check_document(
+    scanner: Scanner, doc: Document, published: Optional[dt.date] = None, *, default: Optional[dt.date] = None
+) -> CheckResult:
+    """Check one document at ``published`` if given, else at the date the document
+    gives itself (a web page's PubDate), else at ``default``, else today."""
+    date = published or doc.published or default
+    findings = scanner.scan(doc.text, published=date)
     if doc.source_map is not None:
         findings = [_relocate(doc, f) for f in findings]
     kept, suppressed = split_suppressed(findings, doc.suppressions)
-    return CheckResult(doc.name, doc.display_text, kept, None, suppressed, doc)
+    return CheckResult(doc.name, doc.display_text, kept, None, suppressed, doc, date)
 
 
 def _relocate(doc: Document, f: Finding) -> Finding:
@@ -75,12 +83,15 @@ def check_inputs(
     inputs: Iterable[str],
     *,
     published: Optional[dt.date] = None,
+    default_date: Optional[dt.date] = None,
     encoding: Optional[str] = None,
     stdin_name: str = "<stdin>",
     skip: Iterable[Path] = (),
 ) -> Iterator[CheckResult]:
     """Check each input in turn: a file, a directory (walked, leaving out ``skip``:
-    the allow-list files of the configuration), or ``-`` for standard input."""
+    the allow-list files of the configuration), or ``-`` for standard input. Each is
+    judged at ``published``, else its own date, else ``default_date``
+    (:func:`check_document`)."""
     for item in expand(inputs, skip):
         if isinstance(item, InputError):
             yield CheckResult(item.name or str(item), error=str(item))
@@ -90,7 +101,7 @@ def check_inputs(
         except InputError as exc:
             yield CheckResult(stdin_name if item == "-" else item, error=str(exc))
             continue
-        yield check_document(scanner, doc, published)
+        yield check_document(scanner, doc, published, default=default_date)
 
 
 def exit_code(results: Iterable[CheckResult], fail_on: str) -> int:

@@ -128,8 +128,10 @@ def check(paths, fmt, fail_on, published, select, ignore, allow, packs, config_p
         raise click.UsageError("--write needs --fix")
     settings, scanner = _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache, fail_on, published)
     results = []
-    for result in check_inputs(scanner, paths or ["-"], published=settings.date, encoding=encoding,
-                               stdin_name=stdin_name, skip=settings.allow_files()):
+    # --date judges every input at that date; else a web page is judged at its own
+    # publication date, and anything else at the configuration's date (or today)
+    for result in check_inputs(scanner, paths or ["-"], published=published, default_date=settings.date,
+                               encoding=encoding, stdin_name=stdin_name, skip=settings.allow_files()):
         if result.error:
             click.echo(f"cuomin: {result.error}", err=True)
         results.append(result)
@@ -137,7 +139,7 @@ def check(paths, fmt, fail_on, published, select, ignore, allow, packs, config_p
     if fix:
         from .fix import fix_message, fix_results, fixed_output
 
-        outcomes = fix_results(scanner, results, write=write, published=settings.date)
+        outcomes = fix_results(scanner, results, write=write)
         for message in filter(None, map(fix_message, outcomes)):
             click.echo(f"cuomin: {message}", err=True)
         results = [o.remaining for o in outcomes]

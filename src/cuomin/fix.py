@@ -14,7 +14,6 @@ their own encoding and line endings, after copying the original to a backup.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import os
 import shutil
@@ -74,8 +73,9 @@ class FixOutcome:
     note: str = ""
 
 
-def fix_result(scanner: Scanner, result: CheckResult, published: Optional[dt.date] = None) -> FixOutcome:
-    """Apply the unambiguous fixes of ``result`` and check the fixed text again."""
+def fix_result(scanner: Scanner, result: CheckResult) -> FixOutcome:
+    """Apply the unambiguous fixes of ``result`` and check the fixed text again, at the
+    date the result was checked at."""
     doc = result.document
     if doc is None:
         return FixOutcome(result.name, result.text, remaining=result)
@@ -92,7 +92,7 @@ def fix_result(scanner: Scanner, result: CheckResult, published: Optional[dt.dat
         new_doc = parse_text(
             fixed, doc.name, doc.kind, sha256=doc.sha256, path=doc.path, encoding=doc.encoding, bom=doc.bom
         )
-    remaining = check_document(scanner, new_doc, published)
+    remaining = check_document(scanner, new_doc, result.published)
     return FixOutcome(result.name, fixed, applied, remaining)
 
 
@@ -148,7 +148,6 @@ def fix_results(
     results: Iterable[CheckResult],
     *,
     write: bool = False,
-    published: Optional[dt.date] = None,
 ) -> list[FixOutcome]:
     """Fix every readable result; with ``write``, rewrite the files that had fixes
     (text and Markdown only: other kinds get a ``note`` and stay unchanged)."""
@@ -157,7 +156,7 @@ def fix_results(
         if r.error:
             outcomes.append(FixOutcome(r.name, "", remaining=r))
             continue
-        o = fix_result(scanner, r, published)
+        o = fix_result(scanner, r)
         if write and o.applied:
             try:
                 o.backup = write_fixed(r.document, o.text)

@@ -9,6 +9,7 @@ get from one to the other, and the inline suppressions found in it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sys
 from dataclasses import dataclass
@@ -51,7 +52,8 @@ class Document:
     """One input, ready to scan.
 
     ``text`` is what the scanner reads, and every finding's ``start``/``end`` are
-    offsets into it. ``source`` is the file's decoded text when that differs (Markdown
+    offsets into it. ``published`` is the publication date the document gives itself
+    (an HTML page's ``<meta name="PubDate">``, Markdown front matter's ``date:``). ``source`` is the file's decoded text when that differs (Markdown
     with its code masked, HTML markup); ``source_map`` takes text offsets to source
     offsets when they are not the same offsets (HTML). ``labels`` name each line of
     ``text`` for people (DOCX: ``第12段``). ``encoding``/``bom`` say how to write the
@@ -69,6 +71,7 @@ class Document:
     path: Optional[str] = None
     encoding: Optional[str] = None
     bom: bytes = b""
+    published: Optional[dt.date] = None
 
     @property
     def source_text(self) -> str:
@@ -119,13 +122,14 @@ def parse_text(source: str, name: str, kind: str = "text", **extra) -> Document:
     if kind == "markdown":
         from .markdown import parse_markdown
 
-        text, sup = parse_markdown(source)
-        return Document(name, text, kind, source=source, suppressions=tuple(sup), **extra)
+        text, sup, published = parse_markdown(source)
+        return Document(name, text, kind, source=source, suppressions=tuple(sup), published=published, **extra)
     if kind == "html":
         from .html import parse_html
 
-        text, smap, sup = parse_html(source)
-        return Document(name, text, kind, source=source, source_map=smap, suppressions=tuple(sup), **extra)
+        text, smap, sup, published = parse_html(source)
+        return Document(name, text, kind, source=source, source_map=smap, suppressions=tuple(sup),
+                        published=published, **extra)
     return Document(name, source, "text", suppressions=tuple(line_suppressions(source)), **extra)
 
 

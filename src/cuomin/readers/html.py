@@ -9,6 +9,10 @@
   break rule), so ``中华人\\n名共和国`` in the source is still checked as one word.
   ``<pre>`` keeps its white space.
 * Character references (``&nbsp;``, ``&#20013;``) are decoded.
+* The page's publication date is read from ``<meta name="PubDate" content="…">``, the
+  tag the State Council's 政府网站发展指引 (国办发〔2017〕47号) asks of every article
+  page, or ``publishdate`` / ``article:published_time``: date-aware rules then judge
+  the page at the date it was published.
 
 Findings keep exact offsets into the extracted text; a :class:`SegmentMap` gives
 the source line and column a user sees in an editor, and the exact source span
@@ -17,15 +21,20 @@ wherever the text is a verbatim copy (so SARIF fixes can point into the file).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
 from html.parser import HTMLParser
+from typing import Optional
 
+from ..dates import parse_date_text
 from ..suppress import Suppression, directive, regions
 from .locations import SegmentMap
 
 SKIP = frozenset({"script", "style", "template", "noscript"})
+#: ``<meta>`` names (or properties) that carry a page's publication date
+PUBDATE_META = frozenset({"pubdate", "publishdate", "article:published_time"})
 BLOCK = frozenset(
     """address article aside blockquote body br caption center dd details dialog div dl dt
     fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html li
@@ -50,6 +59,7 @@ class _Extractor(HTMLParser):
         self.pre = 0
         self.pending: tuple[int, bool] | None = None  # (source offset, holds a line break)
         self.directives: list[tuple[int, str, tuple[str, ...]]] = []
+        self.published: Optional[dt.date] = None
 
     # ------------------------------------------------------------ plumbing
     def _pos(self) -> int:
@@ -78,8 +88,16 @@ class _Extractor(HTMLParser):
         if self.length and self.last != "\n":
             self._emit("\n", self._pos(), False)
 
+    def _meta(self, attrs) -> None:
+        values = {k.lower(): v for k, v in attrs if v is not None}
+        name = (values.get("name") or values.get("property") or "").strip().lower()
+        if self.published is None and name in PUBDATE_META:
+            self.published = parse_date_text(values.get("content", ""))
+
     # ------------------------------------------------------------ events
     def handle_starttag(self, tag, attrs):
+        if tag == "meta":
+            self._meta(attrs)
         if tag in SKIP:
             self.skip.append(tag)
             return
@@ -91,6 +109,8 @@ class _Extractor(HTMLParser):
             self.pre += 1
 
     def handle_startendtag(self, tag, attrs):
+        if tag == "meta":
+            self._meta(attrs)
         if tag in SKIP or self.skip:
             return
         if tag in BLOCK:
@@ -146,10 +166,11 @@ class _Extractor(HTMLParser):
             self.directives.append((self.length, d[0], d[1]))
 
 
-def parse_html(source: str) -> tuple[str, SegmentMap, list[Suppression]]:
-    """``(visible text, source map, suppressions)`` for an HTML document."""
+def parse_html(source: str) -> tuple[str, SegmentMap, list[Suppression], Optional[dt.date]]:
+    """``(visible text, source map, suppressions, publication date)`` for an HTML
+    document; the date is ``None`` when the page does not give one."""
     p = _Extractor(source)
     p.feed(source)
     p.close()
     text = "".join(p.parts)
-    return text, p.map, regions(p.directives, len(text))
+    return text, p.map, regions(p.directives, len(text)), p.published

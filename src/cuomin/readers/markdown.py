@@ -3,17 +3,22 @@
 Masked spans (front matter, fenced code, inline code, HTML comments and tags, link
 destinations, autolinks and bare URLs) are replaced by spaces of the same length,
 so the scanned text has exactly the source's offsets, lines and columns: a finding
-points at the source file and ``--fix --write`` edits it in place.
+points at the source file and ``--fix --write`` edits it in place. A ``date:`` in the
+front matter (Hugo, Jekyll) is the document's publication date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Optional
 
+from ..dates import parse_date_text
 from ..suppress import comment_directives, line_suppressions, regions
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER_DATE = re.compile(r"^(?:date|publishDate|pubdate)[ \t]*:[ \t]*['\"]?([^'\"\n]*?)['\"]?[ \t]*$", re.M | re.I)
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
@@ -78,11 +83,18 @@ def mask_markdown(text: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(chars), code
 
 
+def front_matter_date(source: str) -> Optional[dt.date]:
+    """The ``date:`` (or ``publishDate:``) of the front matter, if it gives one."""
+    fm = _FRONT_MATTER.match(source)
+    m = _FRONT_MATTER_DATE.search(fm.group()) if fm else None
+    return parse_date_text(m.group(1)) if m else None
+
+
 def parse_markdown(source: str):
-    """``(scanned text, suppressions)`` for Markdown source."""
+    """``(scanned text, suppressions, publication date)`` for Markdown source."""
     masked, code = mask_markdown(source)
     directives = [(start, verb, codes) for start, _end, verb, codes in comment_directives(source, code)]
     sup = regions(directives, len(source))
     # a `cuomin: ignore[...]` line works in Markdown too (outside code blocks)
     sup += [s for s in line_suppressions(source) if not any(a <= s.start < b for a, b in code)]
-    return masked, sup
+    return masked, sup, front_matter_date(source)

@@ -40,6 +40,8 @@ def render_json(results: Iterable[CheckResult]) -> Iterable[str]:
         {
             "path": r.name,
             "error": r.error,
+            # the date the date-aware rules judged the file at (null: the day of the check)
+            "published": r.published.isoformat() if r.published else None,
             "findings": [_finding(r, f) for f in r.findings],
             "suppressed": [_finding(r, f) for f in r.suppressed],
         }

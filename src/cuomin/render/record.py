@@ -103,23 +103,24 @@ def render_record(
         f"| 检查时间 | {now.isoformat(timespec='seconds')} |",
         f"| 检查工具 | cuomin {__version__} |",
         f"| 规则集版本 | {_cell(packs)}（指纹 {fingerprint}） |",
-        f"| 发布日期（日期类规则的依据） | {published.isoformat() if published else '检查当日 ' + now.date().isoformat()} |",
+        f"| 发布日期（日期类规则的依据） | {_dates(results, published, now)} |",
         f"| 不通过阈值 | {fail_on}（{FAIL_ON_LABELS[fail_on]}） |",
         f"| 配置文件 | {_cell(str(config_file)) if config_file else '无'} |",
         f"| 结论 | {verdict} |",
         "",
         "## 受检文件",
         "",
-        "| 文件 | SHA-256 | 错误 | 警告 | 提示 | 已抑制 |",
-        "|---|---|---:|---:|---:|---:|",
+        "| 文件 | 发布日期 | SHA-256 | 错误 | 警告 | 提示 | 已抑制 |",
+        "|---|---|---|---:|---:|---:|---:|",
     ]
     for r in results:
         if r.error:
-            lines.append(f"| {_cell(r.name)} | 无法读取：{_cell(r.error)} | — | — | — | — |")
+            lines.append(f"| {_cell(r.name)} | — | 无法读取：{_cell(r.error)} | — | — | — | — |")
             continue
         c = severity_counts(r.findings)
         sha = r.document.sha256 if r.document is not None and r.document.sha256 else "—"
-        lines.append(f"| {_cell(r.name)} | `{sha}` | {c['error']} | {c['warning']} | {c['info']} | {len(r.suppressed)} |")
+        lines.append(f"| {_cell(r.name)} | {_day(r.published, now)} | `{sha}` | {c['error']} | {c['warning']} | "
+                     f"{c['info']} | {len(r.suppressed)} |")
     lines += ["", f"## 问题清单（{len(reported)} 处）", ""]
     lines += _findings_table(reported) if reported else ["未发现问题。"]
     lines += ["", f"## 文内注释豁免的问题（{len(waived)} 处）", ""]
@@ -142,6 +143,19 @@ def render_record(
         "",
     ]
     return "\n".join(lines)
+
+
+def _day(date: Optional[dt.date], now: dt.datetime) -> str:
+    return date.isoformat() if date else "检查当日 " + now.date().isoformat()
+
+
+def _dates(results: list[CheckResult], published: Optional[dt.date], now: dt.datetime) -> str:
+    """The date the rules judged the files at: one for all, or 按文件 when a file gave
+    its own (a web page's PubDate)."""
+    dates = {r.published for r in results if not r.error}
+    if len(dates) > 1:
+        return "按文件（网页自带的发布日期；见受检文件）"
+    return _day(next(iter(dates)) if dates else published, now)
 
 
 def write_record(path: Path, text: str) -> None:

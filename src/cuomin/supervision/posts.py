@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
+from ..dates import parse_date_text
 from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
 from ..models import Record
 
@@ -151,11 +152,6 @@ def _undecodable_row(encoding: str) -> RowError:
 
 
 # ------------------------------------------------------------------ dates
-_DATE_RE = re.compile(
-    r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?"
-    r"(?:[\sT]+\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}(?:\.\d+)?)?秒?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
-)
-_COMPACT_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -176,12 +172,9 @@ def parse_date(value, field: str = "published_at") -> Optional[dt.date]:
     s = str(value).strip()
     if not s:
         return None
-    m = _DATE_RE.match(s) or _COMPACT_RE.match(s)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
+    date = parse_date_text(s)
+    if date is not None:
+        return date
     raise RowError(f"{field} {s!r} is not a date (expected e.g. 2023-09-28 or 2023年9月28日)")
 
 
