@@ -1,38 +1,41 @@
 """Roster rules: which title goes with which name, and when.
 
 A roster rule (``kind = "roster"``) lists people and the posts they held, each post
-with the titles it is written with and its term. It is compiled into literal forms —
-every title of the roster next to every name, title first (国务院总理李强) and name
-first (李强总理) — each with the dates on which it is right:
+with the titles it is written with and its term. Every title of the roster is a key of
+the literal matcher; where one stands, :class:`TitleProbe` reads the name right after
+it (国务院总理李强) or right before it (李强总理) and judges the pair at the publication
+date:
 
-* a title the person never held: always reported, with the rule's severity
-  (国家主席李强 → 国务院总理李强);
-* a title the person held at another time: reported when the publication date lies
-  outside every term, with ``off_term_severity`` (国务院总理李克强 in 2024), but not
-  after 时任, 原, 前 … (a history names the post held then);
-* a title the person held then: not reported, and it shadows the shorter forms inside
-  it (总理丁薛祥 inside 国务院副总理丁薛祥).
+* the person holds that title then: right — and the shorter titles inside it are not
+  read either (总理丁薛祥 inside 国务院副总理丁薛祥);
+* the person held it at another time: reported with ``off_term_severity``
+  (国务院总理李克强 in 2024), but not after 时任, 原, 前 … (a history names the post
+  held then);
+* the person never held it: reported with the rule's severity (国家主席李强 →
+  国务院总理李强);
+* no name of the roster is there, but one of a person who held the title with one
+  character wrong (县长李伟东 for 县长李卫东): suspected (疑似), since the roster cannot
+  tell a misspelling from another person's name. The wrong character must be one written
+  for the right one by mistake — of the same reading (音近) or shape-similar (形近,
+  engine/chartables.py) — so 县长李明 is not read as 县长李强.
 
-A title written first is not read after 副 (副县长李四 holds 县长李四 inside it): a
-deputy is a different post, one the roster may not list.
+A title written first is not read after 副 (副县长李四 holds 县长李四 inside it): a deputy
+is a different post, one the roster may not list. The suggestions are worked out at the
+publication date: the person under the titles held then, 时任… for a past term, and the
+title with the name of whoever held it then.
 
-A name written with one wrong character next to a title its owner held (县长李伟东 for
-县长李卫东) is found by :class:`NearNames`: each title is a key of its own, and where it
-stands the characters beside it are compared with the names of the people who held it.
-The wrong character must be one written for the right one by mistake — of the same
-reading (音近) or shape-similar (形近, engine/chartables.py) — so 县长李明 is not read as
-县长李强. These findings are suspected (疑似): the roster cannot tell a misspelt name
-from another person's.
+Work per title found is a few dictionary look-ups, and the matcher holds one key per
+title, so a city's roster of a hundred people costs what a county's does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
-    from ..rules.schema import Person, Rule, Term
+    from ..rules.schema import Rule
 
 #: words before a title that say the post was held then, not now
 HISTORICAL = ("时任", "原", "前", "曾任", "历任")
@@ -42,155 +45,180 @@ DEPUTY = ("副",)
 #: as a misspelt character of a name
 MODIFIERS = frozenset("副代")
 
-Interval = tuple[Optional[dt.date], Optional[dt.date]]
+
+@dataclass(frozen=True)
+class Post:
+    """A post as the scanner keeps it: its titles and its ``[start, end)`` term."""
+
+    titles: tuple[str, ...]
+    start: Optional[dt.date]
+    end: Optional[dt.date]
+
+    def covers(self, date: dt.date) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
+
+    def dates(self) -> str:
+        if self.start and self.end:
+            return f"{_day(self.start)}至{_day(self.end)}"
+        if self.start:
+            return f"{_day(self.start)}起"
+        return f"至{_day(self.end)}" if self.end else "不限"
 
 
 @dataclass(frozen=True)
-class RosterForm:
-    """One title-and-name form of a roster rule and when it is right."""
-
-    wrong: str
-    suggestions: tuple[str, ...]
-    detail: str
-    #: the person held the title at some time: reported only outside ``valid``
-    off_term: bool
-    #: ``[from, to)`` intervals (either end open) in which the form is right
-    valid: tuple[Interval, ...]
-    #: words before the form that keep it from being reported
-    not_after: tuple[str, ...]
+class Person:
+    names: tuple[str, ...]
+    posts: tuple[Post, ...]
 
 
 @dataclass(frozen=True)
-class NearNames:
-    """The names that may stand beside a title — after it (县长李卫东) or before it
-    (李卫东县长) — each with, per character, the characters written for it by mistake."""
+class Roster:
+    """One roster rule's people, shared by its probes."""
+
+    by_name: dict
+    #: the lengths of the names, longest first (the longest name that fits wins)
+    lengths: tuple[int, ...]
+    #: title → the people who held it
+    holders: dict
+    #: name → the characters written by mistake for each of its characters
+    similar: dict
+
+    def holder_at(self, title: str, date: dt.date) -> Optional[Person]:
+        """The one person who holds ``title`` on ``date``; nobody when several do or
+        the title is a deputy's (副总理, 副县长: there are usually several, and a roster
+        may list only some)."""
+        if title.startswith(DEPUTY):
+            return None
+        now = [p for p in self.holders.get(title, ()) if any(title in t.titles and t.covers(date) for t in p.posts)]
+        return now[0] if len(now) == 1 else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a probe found beside a title: ``kind`` is ``right`` (nothing to report;
+    shorter forms inside are not read), ``never``, ``off_term`` or ``misspelt``."""
+
+    start: int
+    end: int
+    kind: str
+    suggestions: tuple[str, ...] = ()
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class TitleProbe:
+    """A roster title: where the matcher finds it, :meth:`find` judges the names
+    beside it."""
 
     title: str
-    names: tuple[tuple[str, tuple[frozenset, ...]], ...]
-    #: every name of the roster: a string equal to one is that person, not a misspelling
-    known: frozenset
-    #: a title written first is not read after these (副县长李卫东: another post)
-    not_after: tuple[str, ...]
+    roster: Roster
+    off_term_severity: str
+    #: the names of the people who held the title (a misspelling is one of these)
+    holder_names: tuple[str, ...]
 
-    def find(self, text: str, start: int, end: int) -> list[tuple[int, int, str, str]]:
-        """``(start, end, suggestion, message)`` for each misspelt name beside the title
-        at ``text[start:end]``."""
-        out = []
-        after = not text.endswith(self.not_after, 0, start) if self.not_after else True
-        for name, allowed in self.names:
-            n = len(name)
-            if after and end + n <= len(text):
-                self._compare(text, end, name, allowed, start, True, out)
-            if start >= n:
-                self._compare(text, start - n, name, allowed, start, False, out)
+    def find(self, text: str, start: int, end: int, date: dt.date) -> list[Verdict]:
+        out: list[Verdict] = []
+        if self.title.startswith(DEPUTY) or not text.endswith(DEPUTY, 0, start):
+            self._side(text, start, end, date, True, out)
+        self._side(text, start, end, date, False, out)
         return out
 
-    def _compare(self, text: str, lo: int, name: str, allowed, title_at: int, title_first: bool, out: list) -> None:
+    def _side(self, text: str, start: int, end: int, date: dt.date, title_first: bool, out: list) -> None:
+        roster = self.roster
+        for n in roster.lengths:
+            lo, hi = (end, end + n) if title_first else (start - n, start)
+            if lo < 0 or hi > len(text):
+                continue
+            person = roster.by_name.get(text[lo:hi])
+            if person is not None:
+                span = (start, hi) if title_first else (lo, end)
+                out.append(self._judge(person, text[lo:hi], text, span, date, title_first))
+                return
+        for name in self.holder_names:
+            lo = end if title_first else start - len(name)
+            # one character at most differs, so one of the first two is right (a quick no)
+            if 0 <= lo and lo + len(name) <= len(text) and (text[lo] == name[0] or text[lo + 1] == name[1]):
+                verdict = self._misspelt(text, lo, name, start, end, title_first)
+                if verdict is not None:
+                    out.append(verdict)
+
+    def _written(self, title: str, name: str, title_first: bool) -> str:
+        return title + name if title_first else name + title
+
+    def _judge(self, person: Person, name: str, text: str, span, date: dt.date, title_first: bool) -> Verdict:
+        title = self.title
+        terms = [t for t in person.posts if title in t.titles]
+        if any(t.covers(date) for t in terms):
+            return Verdict(*span, "right")
+        if terms and text.endswith(HISTORICAL, 0, span[0]):
+            return Verdict(*span, "right")  # 时任县长王海涛: the post held then
+        held = [t for t in person.posts if t.covers(date)] or _latest_first(person.posts)[:1]
+        own = [self._written(_title_as_written(t, title_first), name, title_first) for t in _latest_first(held)
+               if title not in t.titles]
+        holder = self.roster.holder_at(title, date)
+        others = [self._written(title, holder.names[0], title_first)] if holder and holder is not person else []
+        if not terms:
+            message = f"{name}未担任{title}（{name}：{_posts(person.posts)}）"
+            return Verdict(*span, "never", tuple(dict.fromkeys(own + others)), message)
+        full = terms[0].titles[0]
+        past = any(t.end is not None and t.end <= date for t in terms)
+        then = [f"时任{full}{name}"] if past and title_first else []
+        message = f"{name}任{title}的时间为{'、'.join(t.dates() for t in terms)}，不含发布日期"
+        if past:
+            message += f"；如写当时的职务，可作“时任{full}{name}”"
+        return Verdict(*span, "off_term", tuple(dict.fromkeys(then + own + others)), message)
+
+    def _misspelt(self, text: str, lo: int, name: str, start: int, end: int, title_first: bool) -> Optional[Verdict]:
         wrong = -1
-        for i, ok in enumerate(allowed):  # at most one character may differ, and like the right one
+        for i, similar in enumerate(self.roster.similar[name]):  # one character off, and like the right one
             c = text[lo + i]
             if c != name[i]:
-                if wrong >= 0 or c not in ok or c in MODIFIERS:
-                    return
+                if wrong >= 0 or c not in similar or c in MODIFIERS:
+                    return None
                 wrong = i
         seen = text[lo : lo + len(name)]
-        if wrong < 0 or seen in self.known:
-            return
-        right = self.title + name if title_first else name + self.title
+        if wrong < 0 or seen in self.roster.by_name:
+            return None
+        span = (start, lo + len(name)) if title_first else (lo, end)
         message = f"疑为{name}的姓名写错：“{seen}”与名单中的“{name}”只差一字（{seen[wrong]}/{name[wrong]}）"
-        span = (title_at, lo + len(name)) if title_first else (lo, title_at + len(self.title))
-        out.append((*span, right, message))
+        return Verdict(*span, "misspelt", (self._written(self.title, name, title_first),), message)
 
 
-def near_names(rule: "Rule", similar: dict) -> Iterator[NearNames]:
-    """A :class:`NearNames` for every title of ``rule``."""
-    known = frozenset(n for p in rule.people for n in p.name)
-    holders: dict[str, dict[str, None]] = {}  # title → the names of all who held it, in order
-    for person in rule.people:
-        for term in person.posts:
-            for title in term.title:
-                holders.setdefault(title, {}).update(dict.fromkeys(person.name))
-    for title, names in holders.items():
-        table = tuple((n, tuple(similar.get(c, frozenset()) for c in n)) for n in names)
-        yield NearNames(title, table, known, () if title.startswith(DEPUTY) else DEPUTY)
-
-
-def roster_forms(rule: "Rule") -> Iterator[RosterForm]:
-    """Every title-and-name form of ``rule`` (a roster rule)."""
-    titles = list(dict.fromkeys(t for p in rule.people for term in p.posts for t in term.title))
-    current = _current_holders(rule.people)
-    for person in rule.people:
-        for name in person.name:
-            for title in titles:
-                terms = [term for term in person.posts if title in term.title]
-                for title_first in (True, False):
-                    yield _form(person, name, title, terms, title_first, current)
-
-
-def _form(person: "Person", name: str, title: str, terms: list["Term"], title_first: bool, current) -> RosterForm:
-    def written(t: str, n: str) -> str:
-        return t + n if title_first else n + t
-
-    holder = current.get(title)
-    # the person under the right title: the posts held now (else the last one held) …
-    held = [t for t in person.posts if t.end is None and t not in terms] or [
-        t for t in _latest_first(person.posts)[:1] if t not in terms
+def title_probes(rule: "Rule", similar: dict) -> list[TitleProbe]:
+    """A :class:`TitleProbe` for every title of ``rule`` (a roster rule), sharing one
+    :class:`Roster`."""
+    people = [
+        Person(tuple(p.name), tuple(Post(tuple(t.title), t.start, t.end) for t in p.posts)) for p in rule.people
     ]
-    own = [written(_title_as_written(term, title_first), name) for term in _latest_first(held)]
-    # … or the title with the name of whoever holds it now
-    others = [] if holder is None or holder == name else [written(title, holder)]
-    not_after = DEPUTY if title_first and not title.startswith(DEPUTY) else ()
-    if not terms:
-        detail = f"{name}未担任{title}（{name}：{_posts(person.posts)}）"
-        return RosterForm(written(title, name), tuple(dict.fromkeys(own + others)), detail, False, (), not_after)
-    full = terms[0].title[0]
-    then = [f"时任{full}{name}"] if title_first else []
-    detail = f"{name}任{title}的时间为{'、'.join(_term_dates(t) for t in terms)}，不含发布日期；如写当时的职务，可作“时任{full}{name}”"
-    valid = tuple((t.start, t.end) for t in terms)
-    return RosterForm(written(title, name), tuple(dict.fromkeys(then + own + others)), detail, True, valid, not_after + HISTORICAL)
-
-
-def _current_holders(people) -> dict[str, str]:
-    """Title → the one person who holds it with no end date. A title several people
-    hold now names nobody: the suggestion would be a guess; so does a deputy's
-    (副总理, 副县长): there are usually several, and a roster may list only some."""
-    holders: dict[str, set[str]] = {}
+    by_name = {name: person for person in people for name in person.names}
+    holders: dict[str, list[Person]] = {}
     for person in people:
-        for term in person.posts:
-            if term.end is None:
-                for title in term.title:
-                    if not title.startswith(DEPUTY):
-                        holders.setdefault(title, set()).add(person.name[0])
-    return {title: names.pop() for title, names in holders.items() if len(names) == 1}
+        for title in dict.fromkeys(t for post in person.posts for t in post.titles):
+            holders.setdefault(title, []).append(person)
+    roster = Roster(
+        by_name,
+        tuple(sorted({len(n) for n in by_name}, reverse=True)),
+        {title: tuple(ps) for title, ps in holders.items()},
+        {name: tuple(similar.get(c, frozenset()) for c in name) for name in by_name},
+    )
+    return [
+        TitleProbe(title, roster, rule.off_term_severity.value, tuple(n for p in holders[title] for n in p.names))
+        for title in holders
+    ]
 
 
-def _latest_first(terms) -> list["Term"]:
-    return sorted(terms, key=lambda t: (t.end is None, t.end or dt.date.min, t.start or dt.date.min), reverse=True)
+def _latest_first(posts) -> list[Post]:
+    return sorted(posts, key=lambda t: (t.end is None, t.end or dt.date.min, t.start or dt.date.min), reverse=True)
 
 
-def _title_as_written(term: "Term", title_first: bool) -> str:
+def _title_as_written(post: Post, title_first: bool) -> str:
     """The full title before a name; the shortest form after one (李强总理)."""
-    return term.title[0] if title_first else min(term.title, key=len)
-
-
-def during(date: dt.date, valid: tuple[Interval, ...]) -> bool:
-    """Whether ``date`` lies in one of the ``[from, to)`` intervals."""
-    return any((a is None or a <= date) and (b is None or date < b) for a, b in valid)
+    return post.titles[0] if title_first else min(post.titles, key=len)
 
 
 def _day(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _term_dates(term: "Term") -> str:
-    if term.start and term.end:
-        return f"{_day(term.start)}至{_day(term.end)}"
-    if term.start:
-        return f"{_day(term.start)}起"
-    if term.end:
-        return f"至{_day(term.end)}"
-    return "不限"
-
-
-def _posts(terms) -> str:
-    return "；".join(f"{t.title[0]}（{_term_dates(t)}）" for t in _latest_first(terms))
+def _posts(posts) -> str:
+    return "；".join(f"{t.titles[0]}（{t.dates()}）" for t in _latest_first(posts))

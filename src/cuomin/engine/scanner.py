@@ -12,7 +12,7 @@ import os
 import pickle
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence, Union
 
@@ -31,7 +31,7 @@ from .chartables import similar_chars
 from .matcher import LiteralMatcher
 from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
 from .patterns import DIGIT, PatternRule, compile_pattern_rule
-from .roster import NearNames, during, near_names, roster_forms
+from .roster import TitleProbe, title_probes
 from .structure import CHECK_PARAMS, CHECKS, FAST_CHECKS
 from .verify import ContextCheck, context_allows, on_word_boundaries
 
@@ -62,11 +62,9 @@ class _Literal:
     effective: Optional[dt.date]
     boundary: bool
     context: Optional[ContextCheck]
-    #: ``[from, to)`` date intervals in which the form is right (roster rules)
-    valid: tuple = ()
-    #: a roster title's misspelt-name search (:class:`~cuomin.engine.roster.NearNames`):
-    #: the hit is the title, and the findings are the names beside it
-    probe: Optional[NearNames] = None
+    #: a roster title (:class:`~cuomin.engine.roster.TitleProbe`): the hit is the title,
+    #: and the findings are the names beside it, judged at the publication date
+    probe: Optional[TitleProbe] = None
 
 
 @dataclass(frozen=True)
@@ -224,10 +222,7 @@ class Scanner:
                             keys.setdefault(key, []).append(len(self._literals))
                             self._literals.append(_compile_literal(rule, entry, wrong))
                 elif rule.kind == "roster":
-                    for form in roster_forms(rule):
-                        keys.setdefault(normalize_key(form.wrong, self._table), []).append(len(self._literals))
-                        self._literals.append(_compile_roster_form(rule, form))
-                    for probe in near_names(rule, similar_chars()):
+                    for probe in title_probes(rule, similar_chars()):
                         keys.setdefault(normalize_key(probe.title, self._table), []).append(len(self._literals))
                         self._literals.append(_compile_roster_probe(rule, probe))
                 elif rule.kind == "pattern":
@@ -364,18 +359,11 @@ class Scanner:
                 if spread and lit.category != "sensitive":
                     continue
                 if lit.probe is not None:
-                    if (lit.effective is None or published >= lit.effective) and (
-                        lit.context is None or context_allows(text, start, end, lit.context)
-                    ):
-                        for ps, pe, right, message in lit.probe.find(norm.text, s, e):
-                            a, b = norm.span(ps, pe)
-                            found.append(_Candidate(a, b, lit.code, lit.category, lit.severity, (right,), message,
-                                                    lit.source, NEAR_NAME_CONFIDENCE, "suspected"))
+                    if lit.effective is None or published >= lit.effective:
+                        self._judge_names(text, norm, lit, s, e, published, found, shadows)
                     continue
-                if (
-                    (lit.effective is not None and published < lit.effective)
-                    or (lit.valid and during(published, lit.valid))
-                    or (lit.context is not None and not context_allows(text, start, end, lit.context))
+                if (lit.effective is not None and published < lit.effective) or (
+                    lit.context is not None and not context_allows(text, start, end, lit.context)
                 ):
                     shadows.append((start, end))
                     continue
@@ -391,6 +379,22 @@ class Scanner:
         if shadows:
             found = [c for c in found if not any(a <= c.start and c.end <= b and b - a > c.end - c.start for a, b in shadows)]
         candidates.extend(found)
+
+    @staticmethod
+    def _judge_names(text, norm, lit: _Literal, s: int, e: int, published, found: list, shadows: list) -> None:
+        """The names beside a roster title (hit at ``s``–``e`` of the normalized text)."""
+        for v in lit.probe.find(norm.text, s, e, published):
+            a, b = norm.span(v.start, v.end)
+            if v.kind == "right" or (lit.context is not None and not context_allows(text, a, b, lit.context)):
+                shadows.append((a, b))
+                continue
+            severity = lit.probe.off_term_severity if v.kind == "off_term" else lit.severity
+            if v.kind == "misspelt":
+                message, confidence, tier = v.message, NEAR_NAME_CONFIDENCE, "suspected"
+            else:
+                message, confidence, tier = f"{lit.message}：{v.message}", 1.0, "confirmed"
+            found.append(_Candidate(a, b, lit.code, lit.category, severity, v.suggestions, message, lit.source,
+                                    confidence, tier))
 
     # ---------------------------------------------------------------- misc
     @property
@@ -497,14 +501,7 @@ def _compile_literal(rule: "Rule", entry, wrong: str) -> _Literal:
     )
 
 
-def _roster_context(rule: "Rule", not_after: tuple[str, ...]) -> Optional[ContextCheck]:
-    ctx = ContextCheck.of(rule.context) or ContextCheck()
-    if not_after:
-        ctx = replace(ctx, not_after=(*ctx.not_after, *not_after))
-    return ctx if ctx != ContextCheck() else None
-
-
-def _compile_roster_probe(rule: "Rule", probe: NearNames) -> _Literal:
+def _compile_roster_probe(rule: "Rule", probe: TitleProbe) -> _Literal:
     return _Literal(
         code=rule.code,
         category=rule.category.value,
@@ -517,22 +514,6 @@ def _compile_roster_probe(rule: "Rule", probe: NearNames) -> _Literal:
         boundary=False,
         context=ContextCheck.of(rule.context),
         probe=probe,
-    )
-
-
-def _compile_roster_form(rule: "Rule", form) -> _Literal:
-    return _Literal(
-        code=rule.code,
-        category=rule.category.value,
-        severity=(rule.off_term_severity if form.off_term else rule.severity).value,
-        wrong=form.wrong,
-        suggestions=form.suggestions,
-        message=f"{rule.reason}：{form.detail}",
-        source=rule.source,
-        effective=rule.effective,
-        boundary=rule.boundary,
-        context=_roster_context(rule, form.not_after),
-        valid=form.valid,
     )
 
 
