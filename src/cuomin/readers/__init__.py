@@ -52,11 +52,12 @@ class Document:
     """One input, ready to scan.
 
     ``text`` is what the scanner reads, and every finding's ``start``/``end`` are
-    offsets into it. ``published`` is the publication date the document gives itself
-    (an HTML page's ``<meta name="PubDate">``, Markdown front matter's ``date:``). ``source`` is the file's decoded text when that differs (Markdown
+    offsets into it. ``source`` is the file's decoded text when that differs (Markdown
     with its code masked, HTML markup); ``source_map`` takes text offsets to source
     offsets when they are not the same offsets (HTML). ``labels`` name each line of
-    ``text`` for people (DOCX: ``第12段``). ``encoding``/``bom`` say how to write the
+    ``text`` for people (DOCX: ``第12段``). ``published`` is the publication date the
+    document gives itself (an HTML page's ``<meta name="PubDate">``, Markdown front
+    matter's ``date:``). ``encoding``/``bom`` say how to write the
     file back (text and Markdown files only).
     """
 
