@@ -61,6 +61,12 @@ def _cell(s: str) -> str:
     return s.replace("|", "\\|")
 
 
+def _examples_cell(obj) -> str:
+    """An entry's or a person's examples in one table cell: ✗ reported, ✓ not."""
+    exs = [f"✗ {example_text(x)}" for x in obj.match] + [f"✓ {example_text(x)}" for x in obj.nomatch]
+    return _cell(" · ".join(exs))
+
+
 def render_category(category: str, infos) -> str:
     total = sum(i.entry_count for i in infos)
     lines = [
@@ -121,18 +127,14 @@ def render_category(category: str, infos) -> str:
         if r.people:
             lines += ["", "| name | posts | examples (✗ reported, ✓ not) |", "|---|---|---|"]
             for p in r.people:
-                exs = [f"✗ {example_text(x)}" for x in p.match] + [f"✓ {example_text(x)}" for x in p.nomatch]
-                lines.append(
-                    f"| {_cell('、'.join(p.name))} | {_cell('; '.join(term_text(t) for t in p.posts))} "
-                    f"| {_cell(' · '.join(exs))} |"
-                )
+                lines.append(f"| {_cell('、'.join(p.name))} | {_cell('; '.join(term_text(t) for t in p.posts))} "
+                             f"| {_examples_cell(p)} |")
         if r.entries:
             lines += ["", "| wrong | right | notes | examples (✗ reported, ✓ not) |", "|---|---|---|---|"]
             for e in r.entries:
-                exs = [f"✗ {example_text(x)}" for x in e.match] + [f"✓ {example_text(x)}" for x in e.nomatch]
                 lines.append(
                     f"| {_cell('、'.join(e.wrong))} | {_cell('、'.join(e.right)) or '—'} "
-                    f"| {_cell('; '.join(entry_notes(e)))} | {_cell(' · '.join(exs))} |"
+                    f"| {_cell('; '.join(entry_notes(e)))} | {_examples_cell(e)} |"
                 )
     return "\n".join(lines) + "\n"
 
