@@ -412,7 +412,8 @@ def test_a_directory_of_exports_is_read_file_by_file(tmp_path):
     assert [(Path(p.file).relative_to(tmp_path).as_posix(), p.id) for p in reader] == [
         ("q3/清溪发布/07.jsonl", "7"), ("q3/清溪发布/08.jsonl", "8"), ("q3/清溪教育.csv", "9")]
     assert [(p.file, p.reason) for p in reader.problems] == [
-        (str(tmp_path / "empty"), "no files of posts in this directory (.jsonl .ndjson .json .csv .tsv .xlsx .xlsm .xls)")]
+        (str(tmp_path / "empty"),
+         "no files of posts in this directory (.jsonl .ndjson .json .csv .tsv .xlsx .xlsm .xls .html .htm .shtml .xhtml)")]
 
 
 def test_title_rows_above_a_csv_header_and_no_header_at_all(tmp_path):
@@ -472,7 +473,7 @@ def test_unreadable_files_do_not_stop_the_batch(tmp_path):
     assert [str(p) for p in reader.problems] == [
         f"{tmp_path / 'missing.jsonl'}: no such file",
         f"{broken}: not an XLSX workbook but plain text: if it is CSV, give it a .csv name",
-        f"{tmp_path / 'notes.txt'}: unknown file type .txt; expected .jsonl, .json, .csv, .xlsx or .xls",
+        f"{tmp_path / 'notes.txt'}: unknown file type .txt; expected .jsonl, .json, .csv, .xlsx, .xls or .html",
     ]
 
 

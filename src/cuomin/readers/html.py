@@ -25,6 +25,7 @@ import datetime as dt
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Optional
 
@@ -60,6 +61,11 @@ class _Extractor(HTMLParser):
         self.pending: tuple[int, bool] | None = None  # (source offset, holds a line break)
         self.directives: list[tuple[int, str, tuple[str, ...]]] = []
         self.published: Optional[dt.date] = None
+        #: ``<meta>`` name (or property), lower-cased → content; the first of each
+        self.meta: dict[str, str] = {}
+        #: where the ``<title>`` text is in the extracted text
+        self.title_span: Optional[tuple[int, int]] = None
+        self._title_start: Optional[int] = None
 
     # ------------------------------------------------------------ plumbing
     def _pos(self) -> int:
@@ -91,6 +97,8 @@ class _Extractor(HTMLParser):
     def _meta(self, attrs) -> None:
         values = {k.lower(): v for k, v in attrs if v is not None}
         name = (values.get("name") or values.get("property") or "").strip().lower()
+        if name and "content" in values:
+            self.meta.setdefault(name, values["content"].strip())
         if self.published is None and name in PUBDATE_META:
             self.published = parse_date_text(values.get("content", ""))
 
@@ -107,6 +115,8 @@ class _Extractor(HTMLParser):
             self._break()
         if tag == "pre":
             self.pre += 1
+        if tag == "title" and self.title_span is None:
+            self._title_start = self.length
 
     def handle_startendtag(self, tag, attrs):
         if tag == "meta":
@@ -121,6 +131,8 @@ class _Extractor(HTMLParser):
             if tag == self.skip[-1]:
                 self.skip.pop()
             return
+        if tag == "title" and self._title_start is not None and self.title_span is None:
+            self.title_span = (self._title_start, self.length)
         if tag in BLOCK:
             self._break()
         if tag == "pre" and self.pre:
@@ -174,3 +186,28 @@ def parse_html(source: str) -> tuple[str, SegmentMap, list[Suppression], Optiona
     p.close()
     text = "".join(p.parts)
     return text, p.map, regions(p.directives, len(text)), p.published
+
+
+@dataclass(frozen=True)
+class Page:
+    """A web page read as an article: its ``<meta>`` tags (names lower-cased: ``sitename``,
+    ``columnname``, ``articletitle``, ``pubdate``, ``url`` … as the 政府网站发展指引 names
+    them), its ``<title>``, its publication date, and the visible lines of the rest."""
+
+    meta: dict
+    title: str
+    published: Optional[dt.date]
+    lines: tuple[str, ...]
+
+
+def parse_page(source: str) -> Page:
+    p = _Extractor(source)
+    p.feed(source)
+    p.close()
+    text = "".join(p.parts)
+    title = ""
+    if p.title_span is not None:
+        a, b = p.title_span
+        title, text = text[a:b].strip(), text[:a] + "\n" + text[b:]
+    lines = tuple(line.strip() for line in text.split("\n") if line.strip())
+    return Page(p.meta, title, p.published, lines)

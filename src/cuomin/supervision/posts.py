@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from ..dates import parse_date_text
+from .sitepages import PAGE_SUFFIXES, PageError, SitePages
 from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
 from ..models import Record
 
@@ -239,7 +240,9 @@ class PostReader:
     ):
         #: the files to read, a directory standing for the files of posts in it (and
         #: below it with ``recursive``: see :func:`expand_paths`)
-        self.paths = list(expand_paths(paths, recursive=recursive))
+        #: posts are also read from web pages (sitepages.py); other records only from tables
+        self.suffixes = POST_SUFFIXES + (PAGE_SUFFIXES if columns is None else ())
+        self.paths = list(expand_paths(paths, recursive=recursive, suffixes=self.suffixes))
         self.require_text = require_text
         #: the fields rows are read into: posts' (:data:`FIELD_ALIASES`) unless given
         self.columns = columns
@@ -254,6 +257,7 @@ class PostReader:
         self.read_ahead = True
         self._ahead: dict[Path, _SheetAhead] = {}
         self._reading: Optional[int] = None  # index in paths of the file being read
+        self._pages: Optional[SitePages] = None  # the web pages among paths, surveyed on first use
 
     MAX_KEPT = 1000
 
@@ -330,13 +334,16 @@ class PostReader:
         name = str(path)
         suffix = path.suffix.lower()
         if path.is_dir():  # (one holding files of posts was replaced by them)
-            self._problem(RowProblem(name, 0, f"no files of posts in this directory ({' '.join(POST_SUFFIXES)})"))
+            self._problem(RowProblem(name, 0, f"no files of posts in this directory ({' '.join(self.suffixes)})"))
             return
         jsonl = functools.partial(self._json, split=split)  # only JSON Lines can be cut into byte ranges
         reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": self._csv, ".tsv": self._csv,
                   **dict.fromkeys(_WORKBOOK_SUFFIXES, self._workbook)}.get(suffix)
+        if reader is None and suffix in self.suffixes:
+            reader = self._page
         if reader is None:
-            self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected .jsonl, .json, .csv, .xlsx or .xls"))
+            kinds = ".jsonl, .json, .csv, .xlsx, .xls or .html" if self.columns is None else ".jsonl, .json, .csv, .xlsx or .xls"
+            self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected {kinds}"))
             return
         if not path.exists():
             self._problem(RowProblem(name, 0, "no such file"))
@@ -353,6 +360,16 @@ class PostReader:
 
     # Each reader yields (row number, payload): a fields dict, a JSON Lines line (text, or
     # an EncodedLine still to decode), or a RowError.
+    def _page(self, path: Path):
+        """A web page: its post, and after a site's last page the site's common part."""
+        if self._pages is None:
+            self._pages = SitePages(self.paths, self.encoding, common_part=self.require_text)
+        try:
+            for label, fields in self._pages.rows(path):
+                yield (1, RawRow(fields["id"], 1, fields)) if label else (1, fields)
+        except PageError as exc:
+            raise _FileError(str(exc)) from None
+
     def _json(self, path: Path, split: int = 0):
         """JSON Lines, or a JSON array of objects (told by its first character). With
         ``split``, JSON Lines come as ``(first line, LineBlock)`` of about ``split``
@@ -533,22 +550,23 @@ _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 POST_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", *_WORKBOOK_SUFFIXES)
 
 
-def expand_paths(paths: Iterable, *, recursive: bool = True) -> Iterator[Path]:
+def expand_paths(paths: Iterable, *, recursive: bool = True, suffixes: tuple = POST_SUFFIXES) -> Iterator[Path]:
     """``paths``, each directory replaced by the files of posts in it (and below, with
-    ``recursive``), in sorted order (a quarter's exports in one folder). Hidden files and
-    directories, and the lock files Office leaves beside an open workbook (``~$…``), are
-    left out. A directory without any stays, to be reported."""
+    ``recursive``), in sorted order (a quarter's exports in one folder); ``suffixes``
+    says which files those are. Hidden files and directories, and the lock files Office
+    leaves beside an open workbook (``~$…``), are left out. A directory without any
+    stays, to be reported."""
     for p in map(Path, paths):
         if not p.is_dir():
             yield p
             continue
-        found = sorted(f for f in (p.rglob("*") if recursive else p.iterdir()) if _a_file_of_posts(f, p))
+        found = sorted(f for f in (p.rglob("*") if recursive else p.iterdir()) if _a_file_of(f, p, suffixes))
         yield from found or [p]
 
 
-def _a_file_of_posts(path: Path, root: Path) -> bool:
+def _a_file_of(path: Path, root: Path, suffixes: tuple) -> bool:
     hidden = any(part.startswith((".", "~$")) for part in path.relative_to(root).parts)
-    return not hidden and path.suffix.lower() in POST_SUFFIXES and path.is_file()
+    return not hidden and path.suffix.lower() in suffixes and path.is_file()
 
 
 @dataclass

@@ -1,0 +1,154 @@
+"""Web pages saved from a government website, read as posts (supervision/sitepages.py)."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from cuomin.readers.html import parse_page
+from cuomin.supervision.posts import PostReader
+from cuomin.supervision.sitepages import BOILERPLATE_PAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "examples" / "site"
+
+PAGE = """<html><head><meta charset="utf-8">{meta}<title>{title}_清溪县人民政府</title></head>
+<body><ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li></ul>
+<h1>{title}</h1>
+<div class="TRS_Editor">{body}</div>
+<div class="footer"><p>主办：清溪县人民政府办公室　承办：县环保局信息中心</p></div>
+</body></html>"""
+
+
+def page(title, body, *, column="工作动态", date="2023-09-12 10:00", url=None, site="清溪县人民政府", extra=""):
+    meta = "".join(f'<meta name="{k}" content="{v}">' for k, v in [
+        ("SiteName", site), ("ColumnName", column), ("ArticleTitle", title), ("PubDate", date),
+        ("Url", url or f"http://www.qingxi.gov.cn/{title}.html")] if v is not None) + extra
+    return PAGE.format(meta=meta, title=title, body=body)
+
+
+def write_site(root: Path, pages: dict) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, html in pages.items():
+        data = html if isinstance(html, bytes) else html.encode("utf-8")
+        (root / name).write_bytes(data)
+    return root
+
+
+def read(root, **kw):
+    problems = []
+    reader = PostReader([root], on_problem=problems.append, **kw)
+    return list(reader), problems
+
+
+def test_a_page_read_as_an_article():
+    p = parse_page(page("县政府召开常务会议", "<p>会议研究了秋粮收购等事项。</p>"))
+    assert p.meta["sitename"] == "清溪县人民政府" and p.meta["articletitle"] == "县政府召开常务会议"
+    assert p.title == "县政府召开常务会议_清溪县人民政府"
+    assert p.published == dt.date(2023, 9, 12)
+    assert p.lines == ("首页", "政务公开", "县政府召开常务会议", "会议研究了秋粮收购等事项。",
+                       "主办：清溪县人民政府办公室　承办：县环保局信息中心")
+
+
+def test_each_article_is_a_post_and_the_template_is_one_post_of_its_own(tmp_path):
+    root = write_site(tmp_path / "site", {
+        f"a{i}.html": page(f"标题{i}", f"<p>第{i}篇正文。</p><p>责任编辑：王某</p>", date=f"2023-09-1{i} 10:00")
+        for i in range(1, 5)
+    })
+    posts, problems = read(root)
+    assert problems == []
+    articles, common = posts[:4], posts[4]
+    assert [(p.id, p.title, p.text, p.published_at) for p in articles] == [
+        (f"http://www.qingxi.gov.cn/标题{i}.html", f"标题{i}", f"第{i}篇正文。", dt.date(2023, 9, 10 + i))
+        for i in range(1, 5)
+    ]
+    p = articles[0]
+    assert (p.account, p.account_type, p.column, p.unit, p.url, p.file, p.row) == (
+        "清溪县人民政府", "政府网站", "工作动态", "清溪县人民政府", "http://www.qingxi.gov.cn/标题1.html",
+        str(root / "a1.html"), 1)
+    # the lines on three pages or more (nav, footer, the editor line) are checked once
+    assert (common.id, common.account, common.title, common.text, common.published_at) == (
+        "清溪县人民政府#页面公共部分", "清溪县人民政府", "页面公共部分（导航、页眉、页脚等，出现在3个及以上页面）",
+        "首页\n政务公开\n责任编辑：王某\n主办：清溪县人民政府办公室　承办：县环保局信息中心", None)
+
+
+def test_a_line_on_fewer_pages_stays_in_them(tmp_path):
+    assert BOILERPLATE_PAGES == 3
+    root = write_site(tmp_path / "site", {
+        "a.html": page("甲", "<p>共同的一段话。</p><p>甲文。</p>"),
+        "b.html": page("乙", "<p>共同的一段话。</p><p>乙文。</p>"),
+    })
+    posts, _ = read(root)
+    # two pages: nothing is on three, so nav and footer stay too, and there is no common part
+    footer = "主办：清溪县人民政府办公室　承办：县环保局信息中心"
+    assert [p.text for p in posts] == [f"首页\n政务公开\n{t}\n共同的一段话。\n{t}文。\n{footer}" for t in "甲乙"]
+
+
+def test_list_pages_and_pages_without_tags(tmp_path):
+    listing = page("工作动态", '<p><a href="a.html">县政府召开常务会议</a></p>').replace(
+        '<meta name="ArticleTitle" content="工作动态">', "")
+    bare = "<html><head><title>关于秋粮收购的通知</title></head><body><p>请各乡镇做好秋粮收购工作。</p></body></html>"
+    root = write_site(tmp_path / "县农业农村局", {"index.html": listing, "notice.htm": bare})
+    posts, problems = read(root)
+    assert problems == []
+    (p,) = posts  # the list page is no post
+    assert (p.id, p.account, p.title, p.text, p.published_at, p.column) == (
+        str(root / "notice.htm"), "县农业农村局", "关于秋粮收购的通知", "请各乡镇做好秋粮收购工作。", None, "")
+
+
+def test_bad_pages_are_reported_and_the_rest_are_read(tmp_path):
+    root = write_site(tmp_path / "site", {
+        "a.html": page("甲", "<p>甲文。</p>"),
+        "empty.html": b"  \n",
+        "gbk.html": page("乙", "<p>乙文在国标码里。</p>").encode("gbk"),
+        "binary.html": bytes(range(256)) * 4,
+    })
+    posts, problems = read(root)
+    assert sorted(p.title for p in posts) == ["乙", "甲"]
+    assert [(Path(p.file).name, p.row, p.reason) for p in problems] == [
+        ("binary.html", 0, "binary file (contains NUL bytes), not text"), ("empty.html", 0, "empty file")]
+
+
+def test_other_records_do_not_read_pages(tmp_path):
+    from cuomin.supervision.guides import guide_columns, load_guide_config
+
+    root = write_site(tmp_path / "guides", {"a.html": page("甲", "<p>甲文。</p>")})
+    problems = []
+    reader = PostReader([root], require_text=False, columns=guide_columns(load_guide_config()), on_problem=problems.append)
+    assert list(reader.rows()) == []
+    assert [p.reason for p in problems][0].startswith("no files of posts in this directory")
+
+
+def test_a_column_report_reads_the_articles_not_the_template(tmp_path):
+    root = write_site(tmp_path / "site", {f"a{i}.html": page(f"标题{i}", f"<p>第{i}篇。</p>") for i in range(1, 5)})
+    posts, _ = read(root, require_text=False)
+    assert [p.title for p in posts] == ["标题1", "标题2", "标题3", "标题4"]
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "cuomin", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_scan_a_mirrored_site():
+    r = run("scan", "--isolated", "--format", "jsonl", "examples/site")
+    assert r.returncode == 1, r.stderr
+    found = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(f["id"], f["code"], f["text"], f["severity"]) for f in found] == [
+        ("http://www.qingxi.gov.cn/xwzx/gzdt/202308/t20230815_1001.html", "TYP001", "布署", "error"),
+        ("http://www.qingxi.gov.cn/xwzx/gzdt/202309/t20230912_1017.html", "POL009", "国务院总理李克强", "warning"),
+        ("http://www.qingxi.gov.cn/zwgk/tzgg/202309/t20230920_1023.html", "PRI002", "13812345678", "error"),
+        ("清溪县人民政府#页面公共部分", "OUT002", "环保局", "warning"),
+    ]
+    assert r.stderr.strip() == "扫描 5 篇，发现 4 处问题（错误 2，警告 2，提示 0）。"
+    # the same with a worker process
+    r2 = run("scan", "--isolated", "--format", "jsonl", "--jobs", "2", "examples/site")
+    assert r2.stdout == r.stdout
+
+
+def test_report_columns_from_a_mirrored_site():
+    r = run("report", "columns", "examples/site", "--as-of", "2023-09-28", "--format", "csv", "--detail")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.lstrip("\ufeff").splitlines()
+    assert "清溪县人民政府,工作动态,2,2023-09-12,16,工作动态栏目未及时更新（最后更新2023-09-12，已16天未更新，应不超过14天）" in lines
+    assert "清溪县人民政府,通知公告,1,2023-09-20,8," in lines
