@@ -23,8 +23,7 @@ of its own left is no post.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
@@ -37,6 +36,9 @@ ACCOUNT_TYPE = "政府网站"
 COMMON_PART = "页面公共部分"
 #: a page larger than this is not an article (and is not read whole)
 MAX_PAGE_BYTES = 16 * 1024 * 1024
+#: pages read in the survey are kept for their turn up to this many characters of text;
+#: the rest are read again (parsing HTML is most of the time a site's scan takes)
+KEEP_CHARS = 8_000_000
 
 
 class PageError(ValueError):
@@ -46,13 +48,21 @@ class PageError(ValueError):
 @dataclass
 class _Site:
     name: str
-    pages: int = 0
-    lines: Counter = field(default_factory=Counter)
+    #: hash of a line → how many pages it is on (a hash, not the line: a big site has
+    #: hundreds of thousands of paragraphs, and only the template's are wanted)
+    seen: dict = field(default_factory=dict)
+    #: hash → the line, for the lines on ``BOILERPLATE_PAGES`` pages or more
+    common: dict = field(default_factory=dict)
     last: Optional[Path] = None
+    #: one copy of each line of the pages kept from the survey
+    canon: dict = field(default_factory=dict)
 
-    def common(self) -> list[str]:
-        """The lines on ``BOILERPLATE_PAGES`` pages or more, in the order first seen."""
-        return [line for line, n in self.lines.items() if n >= BOILERPLATE_PAGES]
+    def add(self, lines) -> None:
+        seen = self.seen
+        for h, line in {hash(x): x for x in lines}.items():  # once per page
+            n = seen[h] = seen.get(h, 0) + 1
+            if n == BOILERPLATE_PAGES:
+                self.common[h] = line
 
 
 def is_page(path: Path) -> bool:
@@ -100,10 +110,12 @@ class SitePages:
         self.common_part = common_part
         self._sites: Optional[dict[str, _Site]] = None
         self._site_of: dict[Path, str] = {}
+        self._kept: dict[Path, object] = {}  # pages read in the survey, not yet used
 
     def _survey(self) -> dict[str, _Site]:
         if self._sites is None:
             self._sites = {}
+            room = KEEP_CHARS
             for path in self.paths:
                 try:
                     page = read_page(path, self.encoding)
@@ -111,8 +123,14 @@ class SitePages:
                     continue  # reported when the page is read as a post
                 name = site_name(page, path)
                 site = self._sites.setdefault(name, _Site(name))
-                site.pages += 1
-                site.lines.update(dict.fromkeys(page.lines, 1))  # once per page, in order
+                site.add(page.lines)
+                size = sum(map(len, page.lines))
+                if size <= room:
+                    # kept with the site's copy of each line: the template's lines once
+                    # for all its pages
+                    canon = site.canon
+                    self._kept[path] = replace(page, lines=tuple(canon.setdefault(x, x) for x in page.lines))
+                    room -= size
                 site.last = path
                 self._site_of[path] = name
         return self._sites
@@ -121,10 +139,10 @@ class SitePages:
         """``(row label, fields)``: the page's post, if anything of its own is left, and
         after the site's last page the site's common part. Raises :class:`PageError`."""
         sites = self._survey()
-        page = read_page(path, self.encoding)
+        page = self._kept.pop(path, None) or read_page(path, self.encoding)
         site = sites.get(self._site_of.get(path, ""))
-        common = set(site.common()) if site is not None else set()
-        lines = [line for line in page.lines if line not in common]
+        common = site.common if site is not None else {}
+        lines = [line for line in page.lines if hash(line) not in common]
         meta = page.meta
         if _a_list_page(meta):
             lines = []
@@ -151,5 +169,5 @@ class SitePages:
                 "account_type": ACCOUNT_TYPE,
                 "title": f"{COMMON_PART}（导航、页眉、页脚等，出现在{BOILERPLATE_PAGES}个及以上页面）",
                 "unit": account,
-                "text": "\n".join(site.common()),
+                "text": "\n".join(common.values()),
             }
