@@ -74,7 +74,7 @@ def entry_notes(entry) -> list[str]:
 
 
 def term_text(term) -> str:
-    """A roster post: its titles and term, ``国务院总理（总理） 2013-03-15 – 2023-03-10``."""
+    """A roster post: its titles and term, ``国务院总理（总理） 2013-03-15 – 2023-03-11``."""
     titles = term.title[0] + (f"（{'、'.join(term.title[1:])}）" if len(term.title) > 1 else "")
     if term.start is None and term.end is None:
         return titles
