@@ -152,3 +152,17 @@ def test_report_columns_from_a_mirrored_site():
     lines = r.stdout.lstrip("\ufeff").splitlines()
     assert "清溪县人民政府,工作动态,2,2023-09-12,16,工作动态栏目未及时更新（最后更新2023-09-12，已16天未更新，应不超过14天）" in lines
     assert "清溪县人民政府,通知公告,1,2023-09-20,8," in lines
+
+
+def test_a_mirror_without_tags_is_one_site_under_its_host_folder(tmp_path):
+    bare = ("<html><head><title>{0}</title></head><body><ul><li>首页</li><li>政务公开</li></ul>"
+            "<p>{0}的正文。</p><p>主办：清溪县人民政府</p></body></html>")
+    root = tmp_path / "www.qingxi.gov.cn"
+    for i, month in enumerate(["202307", "202308", "202309"]):
+        write_site(root / "xwzx" / month, {f"t{i}.html": bare.format(f"通知{i}")})
+    posts, problems = read(tmp_path)
+    assert problems == []
+    # one site (the host folder), so the menu and footer on all three pages are its template
+    assert [(p.account, p.title, p.text) for p in posts] == [
+        ("www.qingxi.gov.cn", f"通知{i}", f"通知{i}的正文。") for i in range(3)
+    ] + [("www.qingxi.gov.cn", "页面公共部分（导航、页眉、页脚等，出现在3个及以上页面）", "首页\n政务公开\n主办：清溪县人民政府")]

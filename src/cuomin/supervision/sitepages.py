@@ -8,7 +8,8 @@ account, ``ColumnName`` its column, ``ArticleTitle`` (else ``<title>``) its titl
 unit (部门) a column report names: ``ContentSource`` says where an article came from,
 not who keeps the column.
 
-A page without them still reads: its site is its folder, its title ``<title>``. A page
+A page without them still reads: its site is the folder named after its host (where
+``wget --mirror`` puts it) or else its folder, its title ``<title>``. A page
 with the site's tags but no ``ArticleTitle`` is a column's list or the home page, not an
 article: it is no post (its lines still count towards the site's common part).
 
@@ -23,6 +24,7 @@ of its own left is no post.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -96,8 +98,17 @@ def _a_list_page(meta: dict) -> bool:
 
 
 def site_name(page, path: Path) -> str:
-    """The site a page belongs to: ``SiteName``, else ``SiteDomain``, else its folder."""
-    return page.meta.get("sitename") or page.meta.get("sitedomain") or path.parent.name
+    """The site a page belongs to: ``SiteName``, else ``SiteDomain``, else the folder
+    named after a host that holds it (``wget --mirror`` puts a site under
+    ``www.qingxi.gov.cn/``), else its folder."""
+    named = page.meta.get("sitename") or page.meta.get("sitedomain")
+    if named:
+        return named
+    host = next((d.name for d in path.parents if _HOST.fullmatch(d.name)), None)
+    return host or path.parent.name
+
+
+_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 class SitePages:
@@ -149,7 +160,7 @@ class SitePages:
         title = meta.get("articletitle") or page.title
         if title and lines and lines[0] == title:
             lines = lines[1:]  # the heading repeats the title
-        account = meta.get("sitename") or (site.name if site else path.parent.name)
+        account = meta.get("sitename") or (site.name if site else site_name(page, path))
         if lines:
             yield "", {
                 "id": meta.get("url") or str(path),
