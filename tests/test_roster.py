@@ -439,3 +439,20 @@ def test_a_roster_that_cannot_be_made_exits_2(tmp_path, table, code, message):
     assert r.output.splitlines()[-1] == message
     if code == "L1":  # refused before the table is read
         assert "row skipped" not in r.output
+
+
+def test_the_longer_name_and_the_longer_title_win():
+    s = Scanner(packs=[parse_pack(
+        '[[rules]]\ncode = "LOC103"\nkind = "roster"\ncategory = "political"\nseverity = "error"\nreason = "r"\n'
+        'source = "s"\n'
+        '[[rules.people]]\nname = "王海"\nposts = [{ title = "镇长" }]\n'
+        '[[rules.people]]\nname = "王海涛"\nposts = [{ title = "县长" }]\n'
+        '[[rules.people]]\nname = "张建国"\nposts = [{ title = ["县委书记", "书记"] }]\n'
+        '[[rules.people]]\nname = "李四海"\nposts = [{ title = "县纪委书记" }]\n', "x.toml")])
+    # 县长王海涛 is 王海涛, not 王海 followed by 涛; 镇长王海 is right
+    assert s.scan("县长王海涛出席，镇长王海陪同。", published=MARCH_2024) == []
+    # 书记李四海 inside 县纪委书记李四海: the longer title is the post he holds
+    assert s.scan("县纪委书记李四海讲话", published=MARCH_2024) == []
+    assert [(f.text, f.suggestions) for f in s.scan("县长王海讲话", published=MARCH_2024)] == [
+        ("县长王海", ["镇长王海", "县长王海涛"])
+    ]
