@@ -118,6 +118,10 @@ def test_other_records_do_not_read_pages(tmp_path):
     reader = PostReader([root], require_text=False, columns=guide_columns(load_guide_config()), on_problem=problems.append)
     assert list(reader.rows()) == []
     assert [p.reason for p in problems][0].startswith("no files of posts in this directory")
+    # a page given by name is not a file of such records either
+    reader = PostReader([root / "a.html"], require_text=False, columns=guide_columns(load_guide_config()))
+    assert list(reader.rows()) == []
+    assert [p.reason for p in reader.problems] == ["unknown file type .html; expected .jsonl, .json, .csv, .xlsx or .xls"]
 
 
 def test_a_column_report_reads_the_articles_not_the_template(tmp_path):

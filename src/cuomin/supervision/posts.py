@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from ..dates import parse_date_text
-from .sitepages import PAGE_SUFFIXES, PageError, SitePages
 from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
 from ..models import Record
+from .sitepages import PAGE_SUFFIXES, PageError, SitePages
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -238,10 +238,11 @@ class PostReader:
         columns: Optional[Columns] = None,
         recursive: bool = True,
     ):
+        #: the files read: posts are also read from web pages (sitepages.py), other
+        #: records only from tables
+        self.suffixes = POST_SUFFIXES + (PAGE_SUFFIXES if columns is None else ())
         #: the files to read, a directory standing for the files of posts in it (and
         #: below it with ``recursive``: see :func:`expand_paths`)
-        #: posts are also read from web pages (sitepages.py); other records only from tables
-        self.suffixes = POST_SUFFIXES + (PAGE_SUFFIXES if columns is None else ())
         self.paths = list(expand_paths(paths, recursive=recursive, suffixes=self.suffixes))
         self.require_text = require_text
         #: the fields rows are read into: posts' (:data:`FIELD_ALIASES`) unless given
@@ -338,12 +339,12 @@ class PostReader:
             return
         jsonl = functools.partial(self._json, split=split)  # only JSON Lines can be cut into byte ranges
         reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": self._csv, ".tsv": self._csv,
-                  **dict.fromkeys(_WORKBOOK_SUFFIXES, self._workbook)}.get(suffix)
-        if reader is None and suffix in self.suffixes:
-            reader = self._page
+                  **dict.fromkeys(_WORKBOOK_SUFFIXES, self._workbook), **dict.fromkeys(PAGE_SUFFIXES, self._page),
+                  }.get(suffix) if suffix in self.suffixes else None
         if reader is None:
-            kinds = ".jsonl, .json, .csv, .xlsx, .xls or .html" if self.columns is None else ".jsonl, .json, .csv, .xlsx or .xls"
-            self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; expected {kinds}"))
+            kinds = [".jsonl", ".json", ".csv", ".xlsx", ".xls", *([".html"] if PAGE_SUFFIXES[0] in self.suffixes else [])]
+            self._problem(RowProblem(name, 0, f"unknown file type {suffix or '(none)'}; "
+                                              f"expected {', '.join(kinds[:-1])} or {kinds[-1]}"))
             return
         if not path.exists():
             self._problem(RowProblem(name, 0, "no such file"))
@@ -870,8 +871,7 @@ def _object_fields(obj, *, escaped: bool, columns: Optional[Columns] = None) -> 
     if not isinstance(obj, dict):
         raise RowError("not a JSON object")
     keys = tuple(obj)
-    mapped = _json_header_map(keys) if columns is None else columns.map(keys)
-    fields = {field: obj[keys[i]] for i, field in mapped.items()}
+    fields = {field: obj[keys[i]] for i, field in _key_fields(keys, columns).items()}
     if not fields and columns is None:
         wrapped = _wrapped_records(obj)
         if wrapped is not None:  # {"code": 0, "data": {"list": [...]}}, as APIs give
@@ -900,6 +900,11 @@ def _wrapped_records(obj: dict, depth: int = 3) -> Optional[tuple[str, int]]:
                     below.append((path, value))
         level = below
     return None
+
+
+def _key_fields(keys: tuple, columns: Optional[Columns]) -> dict[int, str]:
+    """Key index → field for a JSON object's keys: a post's, or a record's of ``columns``."""
+    return _json_header_map(keys) if columns is None else columns.map(keys)
 
 
 @functools.lru_cache(maxsize=256)
@@ -1052,7 +1057,7 @@ class _JsonWindow:
             yield from self._object()
 
     def _names(self, keys: tuple) -> set:
-        return set((_json_header_map(keys) if self.columns is None else self.columns.map(keys)).values())
+        return set(_key_fields(keys, self.columns).values())
 
     def _object(self) -> Iterator[tuple[int, object]]:
         """The object at ``pos``: a record when one of its own members names the key
