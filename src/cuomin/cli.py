@@ -172,7 +172,7 @@ def config_command(fmt, fail_on, published, select, ignore, allow, packs, config
 
 
 output_option = click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE, not standard output.")
-encoding_option = click.option("--encoding", help="Input encoding for CSV and JSON (default: UTF-8, else GB18030/GBK).")
+encoding_option = click.option("--encoding", help="Encoding of text inputs (default: UTF-8, else GB18030/GBK).")
 
 
 @main.group(invoke_without_command=True)
@@ -311,8 +311,9 @@ as_of_option = click.option("--as-of", callback=_parse_date, metavar="YYYY-MM-DD
 @output_option
 def scan(paths, fmt, jobs, ledger_path, as_of, fail_on, select, ignore, allow, packs, config_path, isolated, no_cache,
          encoding, output):
-    """Scan posts (JSON Lines, JSON array or API replies, CSV, XLSX or XLS; a directory: the
-    files of posts in it) and list every finding with its post."""
+    """Scan posts (JSON Lines, JSON array or API replies, CSV, XLSX or XLS, a mirrored
+    website's pages; a directory: the files of posts in it) and list every finding with
+    its post."""
     from .render.posts import render_scan
     from .supervision.scan import ScanRun
 

@@ -254,8 +254,8 @@ def _shared_map(job, items: Iterable, workers: int, on_start: Optional[Callable[
     queue kept ``WORKER_BACKLOG`` deep per worker; this process scans the chunks
     beyond that itself instead of waiting, so on *n* cores *n* processes work (a pool
     of *n* workers beside an idle-but-busy parent puts *n* + 1 processes on them and
-    ships every row and result through pipes). A worker's exception is raised here; a worker that dies is an error.
-    ``on_start`` is called once the workers are started."""
+    ships every row and result through pipes). A worker's exception is raised here; a
+    worker that dies is an error. ``on_start`` is called once the workers are started."""
     chunks = enumerate(items)
     ready: dict[int, object] = {}
     # The first chunk is scanned here before the workers start: what it loads lazily
