@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from cuomin.readers.html import parse_page
 from cuomin.supervision.posts import PostReader
 from cuomin.supervision.sitepages import BOILERPLATE_PAGES
@@ -170,3 +172,92 @@ def test_a_mirror_without_tags_is_one_site_under_its_host_folder(tmp_path):
     assert [(p.account, p.title, p.text) for p in posts] == [
         ("www.qingxi.gov.cn", f"通知{i}", f"通知{i}的正文。") for i in range(3)
     ] + [("www.qingxi.gov.cn", "页面公共部分（导航、页眉、页脚等，出现在3个及以上页面）", "首页\n政务公开\n主办：清溪县人民政府")]
+
+
+def _site_with_every_kind_of_page(root: Path) -> Path:
+    listing = page("工作动态", '<p><a href="a.html">标题1</a></p>').replace('<meta name="ArticleTitle" content="工作动态">', "")
+    pages = {f"a{i}.html": page(f"标题{i}", f"<p>第{i}篇正文，布署工作。</p><p>责任编辑：王某</p>") for i in range(1, 40)}
+    pages.update({"index.html": listing, "only-template.html": page("模板", "<p>责任编辑：王某</p>"),
+                  "empty.html": b"", "gbk.html": page("乙", "<p>乙文在国标码里。</p>").encode("gbk")})
+    return write_site(root, pages)
+
+
+def _posts_and_problems(root, **kw):
+    posts, problems = read(root, **kw)
+    return [(p.id, p.title, p.text, p.published_at) for p in posts], [(Path(p.file).name, p.row, p.reason) for p in problems]
+
+
+def test_pages_not_kept_from_the_survey_are_read_again_to_the_same_posts(tmp_path, monkeypatch):
+    from cuomin.supervision import sitepages
+
+    root = _site_with_every_kind_of_page(tmp_path / "site")
+    kept = _posts_and_problems(root)
+    reads = []
+    read_page = sitepages.read_page
+    monkeypatch.setattr(sitepages, "read_page", lambda path, enc=None: reads.append(path.name) or read_page(path, enc))
+    assert _posts_and_problems(root) == kept
+    assert sorted(reads) == sorted(p.name for p in root.iterdir())  # each page once: the survey kept them
+    reads.clear()
+    monkeypatch.setattr(sitepages, "KEEP_CHARS", 0)
+    assert _posts_and_problems(root) == kept
+    # each readable page twice (the survey, then its post); a page the survey could not read, once
+    assert {n: reads.count(n) for n in set(reads)} == {
+        p.name: 1 if p.name == "empty.html" else 2 for p in root.iterdir()}
+    posts, problems = kept
+    assert len(posts) == 41 and posts[-1][0] == "清溪县人民政府#页面公共部分"  # 39 articles, 乙, the template
+    assert not [p for p in posts if p[1] in ("模板", "工作动态")]  # nothing of its own; a list page
+    assert problems == [("empty.html", 0, "empty file")]
+
+
+def test_a_page_spoilt_after_the_survey_is_reported_and_the_rest_are_read(tmp_path, monkeypatch):
+    from cuomin.supervision import sitepages
+
+    monkeypatch.setattr(sitepages, "KEEP_CHARS", 0)
+    root = write_site(tmp_path / "site", {f"a{i}.html": page(f"标题{i}", f"<p>第{i}篇。</p>") for i in range(1, 5)})
+    problems = []
+    reader = PostReader([root], on_problem=problems.append)
+    reader.survey_pages()
+    (root / "a2.html").write_bytes(b"\0" * 10)  # (its post is made from the file as it is now)
+    assert [p.title for p in reader] == ["标题1", "标题3", "标题4", "页面公共部分（导航、页眉、页脚等，出现在3个及以上页面）"]
+    assert [(Path(p.file).name, p.row, p.reason) for p in problems] == [
+        ("a2.html", 0, "binary file (contains NUL bytes), not text")]
+    assert (reader.unreadable_files, reader.skipped_rows, reader.rows_read) == (1, 0, 4)
+
+
+def test_the_survey_is_handed_out_in_chunks_of_pages(tmp_path):
+    from cuomin.supervision.sitepages import SURVEY_CHUNK
+
+    root = _site_with_every_kind_of_page(tmp_path / "site")
+    calls = []
+
+    def map_chunks(function, chunks):
+        calls.append([len(c) for c in chunks])
+        return map(function, chunks)
+
+    reader = PostReader([root])
+    reader.survey_pages(map_chunks)
+    list(reader)
+    assert calls == [[SURVEY_CHUNK] * 2 + [43 - 2 * SURVEY_CHUNK]]  # once, not again when the pages are read
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_a_site_scanned_with_workers_gives_what_one_process_gives(tmp_path, monkeypatch, keep, scanner):
+    from cuomin.supervision import sitepages
+    from cuomin.supervision.batch import scan_reader
+
+    if not keep:
+        monkeypatch.setattr(sitepages, "KEEP_CHARS", 0)  # (forked workers inherit it)
+    root = _site_with_every_kind_of_page(tmp_path / "site")
+
+    def scan(jobs):
+        problems = []
+        reader = PostReader([root], on_problem=problems.append)
+        results = [(r.post.id, [(f.field, f.finding.code, f.finding.start) for f in r.findings])
+                   for r in scan_reader(scanner, reader, jobs=jobs, chunksize=4)]
+        return results, [(Path(p.file).name, p.row) for p in problems], reader.rows_read
+
+    one = scan(1)
+    assert scan(2) == one
+    results, problems, rows = one
+    assert rows == 41 and problems == [("empty.html", 0)]
+    assert sum(code == "TYP001" for _, found in results for _, code, _ in found) == 39

@@ -562,7 +562,21 @@ def test_files_that_cannot_be_cut_by_lines_come_in_row_blocks(tmp_path):
     utf16 = tmp_path / "p16.jsonl"
     utf16.write_bytes("".join(json.dumps({"id": str(i), "text": "好"}) + "\n" for i in range(5)).encode("utf-16"))
     blocks = list(PostReader([csv_path, utf16]).blocks(rows=4, nbytes=10))
-    assert [[r.row for r in b] for b in blocks] == [[2, 3, 4, 5], [6, 7, 8, 9], [10, 11], [1, 2, 3, 4], [5]]
+    # a block is full before it is shipped, whichever files its rows come from (a web
+    # page is a file of one row)
+    assert [[(Path(r.file).stem, r.row) for r in b] for b in blocks] == [
+        [("p", 2), ("p", 3), ("p", 4), ("p", 5)], [("p", 6), ("p", 7), ("p", 8), ("p", 9)],
+        [("p", 10), ("p", 11), ("p16", 1), ("p16", 2)], [("p16", 3), ("p16", 4), ("p16", 5)]]
+
+
+def test_a_block_of_rows_ends_before_a_block_of_lines(tmp_path):
+    csv_path = tmp_path / "p.csv"
+    csv_path.write_text("id,text\n1,第一篇\n2,第二篇\n", encoding="utf-8")
+    jsonl = tmp_path / "q.jsonl"
+    jsonl.write_text("".join(json.dumps({"id": str(i), "text": "正文"}) + "\n" for i in range(3)), encoding="utf-8")
+    blocks = list(PostReader([csv_path, jsonl, csv_path]).blocks(rows=4, nbytes=1 << 20))
+    assert [type(b).__name__ for b in blocks] == ["list", "LineBlock", "list"]
+    assert [r.row for r in blocks[0]] == [2, 3] and [r.row for r in blocks[1].rows()] == [1, 2, 3]
 
 
 ARRAY_POSTS = [

@@ -7,6 +7,7 @@ in bounded windows (at most two windows in flight), results come back in input o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -95,9 +96,9 @@ class _RowJob:
     date_to: Optional[object] = None
     keep_text: bool = False
 
-    def __call__(self, raw: RawRow) -> "PostResult | RowProblem":
+    def __call__(self, raw: RawRow) -> "PostResult | RowProblem | None":
         post = parse_row(raw, self.require_text)
-        if isinstance(post, RowProblem):
+        if post is None or isinstance(post, RowProblem):
             return post
         if not in_window(post.published_at, self.date_from, self.date_to):
             result = PostResult(post, scanned=False)
@@ -233,6 +234,9 @@ def scan_reader(
     # process that scans it). No thread may run while workers are forked: the next
     # workbook is read ahead only once they are started.
     reader.read_ahead = False
+    # Web pages are read once before any post, to find each site's template: that
+    # reading is shared out too (a site's pages are mostly parsing HTML).
+    reader.survey_pages(functools.partial(_shared_map, workers=jobs - 1))
     blocks = _shared_map(job.block, reader.blocks(chunksize, block_bytes), jobs - 1,
                          on_start=reader.start_reading_ahead)
     try:
@@ -423,6 +427,8 @@ def _worker_loop(job, tasks, done) -> None:
 
 def _collect(reader: PostReader, results: Iterable) -> Iterator[PostResult]:
     for item in results:
+        if item is None:  # a web page with nothing of its own
+            continue
         if isinstance(item, RowProblem):
             reader.report(item)
             continue

@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional
 from ..dates import parse_date_text
 from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
 from ..models import Record
-from .sitepages import PAGE_SUFFIXES, PageError, SitePages
+from .sitepages import PAGE_SUFFIXES, PageError, PageRow, SitePages
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -279,6 +279,8 @@ class PostReader:
     def __iter__(self) -> Iterator[Post]:
         for raw in self.rows():
             item = parse_row(raw, self.require_text)
+            if item is None:
+                continue
             if isinstance(item, RowProblem):
                 self._problem(item)
                 continue
@@ -296,19 +298,23 @@ class PostReader:
         """The rows of every file in blocks, for worker processes: a JSON Lines file in
         an ASCII-compatible encoding as :class:`LineBlock` s of about ``nbytes`` (lines
         the worker reads itself: only the block's place travels through the pipe),
-        other files as lists of up to ``rows`` rows. Unreadable files are reported here."""
+        other files as lists of up to ``rows`` rows (of one file or several: a web page
+        is a file of one row). Unreadable files are reported here."""
+        window: list[RawRow] = []
         for i in range(len(self.paths)):
-            window: list[RawRow] = []
             for item in self._file_rows(i, split=nbytes):
                 if isinstance(item, LineBlock):
+                    if window:
+                        yield window
+                        window = []
                     yield item
                     continue
                 window.append(item)
                 if len(window) >= rows:
                     yield window
                     window = []
-            if window:
-                yield window
+        if window:
+            yield window
 
     def start_reading_ahead(self) -> None:
         """Read each next workbook in a thread while the current file's rows are used
@@ -361,10 +367,17 @@ class PostReader:
 
     # Each reader yields (row number, payload): a fields dict, a JSON Lines line (text, or
     # an EncodedLine still to decode), or a RowError.
-    def _page(self, path: Path):
-        """A web page: its post, and after a site's last page the site's common part."""
+    def survey_pages(self, map_chunks: Callable = map) -> None:
+        """Survey the web pages among the paths now (see :meth:`SitePages.survey`),
+        with ``map_chunks`` spreading the reading over processes; otherwise it is done
+        with ``map`` where the first page is read."""
         if self._pages is None:
             self._pages = SitePages(self.paths, self.encoding, common_part=self.require_text)
+        self._pages.survey(map_chunks)
+
+    def _page(self, path: Path):
+        """A web page: its post, and after a site's last page the site's common part."""
+        self.survey_pages()
         try:
             for label, fields in self._pages.rows(path):
                 yield (1, RawRow(fields["id"], 1, fields)) if label else (1, fields)
@@ -829,12 +842,16 @@ class RawRow:
     payload: object
 
 
-def parse_row(raw: RawRow, require_text: bool = True) -> "Post | RowProblem":
-    """Make a :class:`Post` of a row, or say why the row is skipped."""
+def parse_row(raw: RawRow, require_text: bool = True) -> "Post | RowProblem | None":
+    """Make a :class:`Post` of a row, or say why the row is skipped; None for a web
+    page that turns out to be no post (:func:`~cuomin.supervision.sitepages.page_fields`)."""
     try:
-        return make_post(row_fields(raw), raw.file, raw.row, require_text=require_text)
+        fields = raw.payload.fields() if isinstance(raw.payload, PageRow) else row_fields(raw)
+        return None if fields is None else make_post(fields, raw.file, raw.row, require_text=require_text)
     except RowError as exc:
         return RowProblem(raw.file, raw.row, str(exc))
+    except PageError as exc:
+        return RowProblem(raw.file, 0, str(exc))  # the whole page
 
 
 def row_fields(raw: RawRow, columns: Optional[Columns] = None) -> dict:

@@ -24,10 +24,11 @@ of its own left is no post.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..encoding import DecodeError, decode_text
 
@@ -41,6 +42,8 @@ MAX_PAGE_BYTES = 16 * 1024 * 1024
 #: pages read in the survey are kept for their turn up to this many characters of text;
 #: the rest are read again (parsing HTML is most of the time a site's scan takes)
 KEEP_CHARS = 8_000_000
+#: pages a task of the survey reads (~100 KB of HTML)
+SURVEY_CHUNK = 16
 
 
 class PageError(ValueError):
@@ -56,8 +59,10 @@ class _Site:
     #: hash → the line, for the lines on ``BOILERPLATE_PAGES`` pages or more
     common: dict = field(default_factory=dict)
     last: Optional[Path] = None
-    #: one copy of each line of the pages kept from the survey
+    #: one copy of each line of the pages kept from the survey (while it runs)
     canon: dict = field(default_factory=dict)
+    #: the common lines, once the survey is done
+    lines: frozenset = frozenset()
 
     def add(self, lines) -> None:
         seen = self.seen
@@ -112,7 +117,8 @@ _HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 class SitePages:
-    """The pages among ``paths``, surveyed on first use for each site's common lines."""
+    """The pages among ``paths``, surveyed (:meth:`survey`) for each site's common lines
+    before the first page is read as a post."""
 
     def __init__(self, paths: Iterable[Path], encoding: Optional[str] = None, *, common_part: bool = True):
         self.paths = [p for p in paths if is_page(p)]
@@ -120,18 +126,25 @@ class SitePages:
         #: yield each site's common part as a post (for scanning, not for column reports)
         self.common_part = common_part
         self._sites: Optional[dict[str, _Site]] = None
-        self._site_of: dict[Path, str] = {}
+        self._site_of: dict[Path, _Site] = {}
         self._kept: dict[Path, object] = {}  # pages read in the survey, not yet used
+        self._failed: dict[Path, str] = {}  # pages the survey could not read, and why
 
-    def _survey(self) -> dict[str, _Site]:
-        if self._sites is None:
-            self._sites = {}
-            room = KEEP_CHARS
-            for path in self.paths:
-                try:
-                    page = read_page(path, self.encoding)
-                except PageError:
-                    continue  # reported when the page is read as a post
+    def survey(self, map_chunks: Callable = map) -> None:
+        """Read every page once, counting each site's lines (done once; :meth:`rows`
+        does it when it has not been done). Parsing HTML is most of the time a site's
+        scan takes: ``map_chunks(function, chunks)`` (``map`` by default) may spread it
+        over processes, as long as it gives the results in order."""
+        if self._sites is not None:
+            return
+        self._sites = {}
+        room = KEEP_CHARS
+        chunks = [self.paths[i : i + SURVEY_CHUNK] for i in range(0, len(self.paths), SURVEY_CHUNK)]
+        for chunk, pages in zip(chunks, map_chunks(functools.partial(read_pages, encoding=self.encoding), chunks)):
+            for path, page in zip(chunk, pages):
+                if isinstance(page, PageError):
+                    self._failed[path] = str(page)  # reported when the page's turn comes
+                    continue
                 name = site_name(page, path)
                 site = self._sites.setdefault(name, _Site(name))
                 site.add(page.lines)
@@ -143,42 +156,85 @@ class SitePages:
                     self._kept[path] = replace(page, lines=tuple(canon.setdefault(x, x) for x in page.lines))
                     room -= size
                 site.last = path
-                self._site_of[path] = name
-        return self._sites
+                self._site_of[path] = site
+        for site in self._sites.values():
+            site.canon = {}
+            site.lines = frozenset(site.common.values())
 
-    def rows(self, path: Path) -> Iterator[tuple[str, dict]]:
+    def rows(self, path: Path) -> Iterator[tuple[str, object]]:
         """``(row label, fields)``: the page's post, if anything of its own is left, and
-        after the site's last page the site's common part. Raises :class:`PageError`."""
-        sites = self._survey()
-        page = self._kept.pop(path, None) or read_page(path, self.encoding)
-        site = sites.get(self._site_of.get(path, ""))
-        common = site.common if site is not None else {}
-        lines = [line for line in page.lines if hash(line) not in common]
-        meta = page.meta
-        if _a_list_page(meta):
-            lines = []
-        title = meta.get("articletitle") or page.title
-        if title and lines and lines[0] == title:
-            lines = lines[1:]  # the heading repeats the title
-        account = meta.get("sitename") or (site.name if site else site_name(page, path))
-        if lines:
-            yield "", {
-                "id": meta.get("url") or str(path),
-                "account": account,
-                "account_type": ACCOUNT_TYPE,
-                "title": title,
-                "text": "\n".join(lines),
-                "published_at": page.published,
-                "url": meta.get("url", ""),
-                "column": meta.get("columnname", ""),
-                "unit": account,
-            }
-        if self.common_part and site is not None and site.last == path and common:
+        after the site's last page the site's common part. A page the survey did not
+        keep comes as a :class:`PageRow`, read where it is made into a post (perhaps in
+        a worker process). Raises :class:`PageError`."""
+        self.survey()
+        if path in self._failed:
+            raise PageError(self._failed.pop(path))
+        site = self._site_of[path]
+        page = self._kept.pop(path, None)
+        if page is None:
+            yield "", PageRow(str(path), self.encoding, site.name, site.lines)
+        else:
+            fields = page_fields(page, str(path), site.name, site.lines)
+            if fields is not None:
+                yield "", fields
+        if self.common_part and site.last == path and site.common:
             yield COMMON_PART, {
                 "id": f"{site.name}#{COMMON_PART}",
-                "account": account,
+                "account": site.name,
                 "account_type": ACCOUNT_TYPE,
                 "title": f"{COMMON_PART}（导航、页眉、页脚等，出现在{BOILERPLATE_PAGES}个及以上页面）",
-                "unit": account,
-                "text": "\n".join(common.values()),
+                "unit": site.name,
+                "text": "\n".join(site.common.values()),
             }
+
+
+def read_pages(paths: list, encoding: Optional[str] = None) -> list:
+    """The :class:`~cuomin.readers.html.Page` of each path, or the :class:`PageError`
+    saying why it cannot be read (a task of the survey, perhaps in a worker process)."""
+    out: list = []
+    for path in paths:
+        try:
+            out.append(read_page(path, encoding))
+        except PageError as exc:
+            out.append(exc)
+    return out
+
+
+def page_fields(page, path: str, site: str, common: frozenset) -> Optional[dict]:
+    """A post's fields for an article page, without the lines of its site's common part;
+    None for a list page or a page with nothing of its own left."""
+    meta = page.meta
+    if _a_list_page(meta):
+        return None
+    lines = [line for line in page.lines if line not in common]
+    title = meta.get("articletitle") or page.title
+    if title and lines and lines[0] == title:
+        lines = lines[1:]  # the heading repeats the title
+    if not lines:
+        return None
+    return {
+        "id": meta.get("url") or path,
+        "account": site,
+        "account_type": ACCOUNT_TYPE,
+        "title": title,
+        "text": "\n".join(lines),
+        "published_at": page.published,
+        "url": meta.get("url", ""),
+        "column": meta.get("columnname", ""),
+        "unit": site,
+    }
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """A page still to read, with what making its post needs: its site and the site's
+    common lines (a few hundred at most, shipped once per block of rows)."""
+
+    path: str
+    encoding: Optional[str]
+    site: str
+    common: frozenset
+
+    def fields(self) -> Optional[dict]:
+        """See :func:`page_fields`; raises :class:`PageError`."""
+        return page_fields(read_page(Path(self.path), self.encoding), self.path, self.site, self.common)
