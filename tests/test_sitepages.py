@@ -261,3 +261,14 @@ def test_a_site_scanned_with_workers_gives_what_one_process_gives(tmp_path, monk
     results, problems, rows = one
     assert rows == 41 and problems == [("empty.html", 0)]
     assert sum(code == "TYP001" for _, found in results for _, code, _ in found) == 39
+
+
+def test_report_columns_shares_out_the_pages_and_gives_the_same_report(tmp_path):
+    root = _site_with_every_kind_of_page(tmp_path / "site")
+    one = run("report", "columns", str(root), "--as-of", "2023-09-28", "--format", "json", "--jobs", "1")
+    two = run("report", "columns", str(root), "--as-of", "2023-09-28", "--format", "json", "--jobs", "2")
+    assert one.returncode == two.returncode == 2  # the empty page
+    assert one.stdout == two.stdout and one.stderr == two.stderr
+    columns = json.loads(one.stdout)["columns"]
+    # 39 articles and 乙; not the list page, nor the page with nothing of its own
+    assert [(c["unit"], c["column"], c["total_items"]) for c in columns] == [("清溪县人民政府", "工作动态", 40)]

@@ -290,8 +290,8 @@ def _write_output(data, output, fmt: str) -> None:
 ledger_option = click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False), metavar="DB",
                              help="Rectification ledger (SQLite file), e.g. cuomin.db.")
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-                           help="Processes scanning: this one and N-1 workers (0: one per CPU it may use, "
-                                "at most 8).")
+                           help="Processes at work (scanning, or reading web pages): this one and N-1 workers "
+                                "(0: one per CPU it may use, at most 8).")
 report_format_option = click.option(
     "--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]), default="md", show_default=True
 )
@@ -401,7 +401,8 @@ def report_accounts(paths, ledger_path, date_from, date_to, deadline, as_of, cou
 @click.option("--detail", is_flag=True, help="Also list every column with its counts (md, csv).")
 @output_option
 @encoding_option
-def report_columns(paths, as_of, rules_path, date_from, date_to, fmt, detail, output, encoding):
+@jobs_option
+def report_columns(paths, as_of, rules_path, date_from, date_to, fmt, detail, output, encoding, jobs):
     """Column freshness: the failing-units table (部门 | 存在问题 | 检查结果)."""
     from .render.tables import render_columns
     from .supervision.columns import FreshnessConfigError, freshness_report, load_config
@@ -411,7 +412,7 @@ def report_columns(paths, as_of, rules_path, date_from, date_to, fmt, detail, ou
     except FreshnessConfigError as exc:
         raise click.UsageError(str(exc)) from None
     result = freshness_report(paths, as_of, config, date_from=date_from, date_to=date_to, encoding=encoding,
-                              on_problem=_report_problem)
+                              on_problem=_report_problem, jobs=jobs)
     _write_output(render_columns(result, fmt, detail), output, fmt)
     sys.exit(2 if result.skipped_rows or result.unreadable_files else 0)
 

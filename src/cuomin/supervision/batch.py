@@ -86,8 +86,28 @@ def _result(post: Post, title: list[Finding], text: list[Finding]) -> PostResult
 
 
 # ------------------------------------------------------------------ workers
+class _BlockJob:
+    """Work on rows that a worker process does a block at a time."""
+
+    def block(self, block: "list[RawRow] | LineBlock") -> list:
+        """The results of a block of rows (see :meth:`PostReader.blocks`)."""
+        return [self(raw) for raw in (block.rows() if isinstance(block, LineBlock) else block)]
+
+
 @dataclass(frozen=True)
-class _RowJob:
+class _ReadJob(_BlockJob):
+    """Rows made into posts, for a report that reads posts without scanning them."""
+
+    require_text: bool = True
+    keep_text: bool = False
+
+    def __call__(self, raw: RawRow) -> "Post | RowProblem | None":
+        post = parse_row(raw, self.require_text)
+        return post.replace(text="") if isinstance(post, Post) and not self.keep_text else post
+
+
+@dataclass(frozen=True)
+class _RowJob(_BlockJob):
     """What a worker needs besides the rows: the Scanner (pickled once per worker)."""
 
     scanner: Scanner
@@ -109,10 +129,6 @@ class _RowJob:
             # findings carry their text and fingerprints): don't ship it back
             result.post = result.post.replace(text="")
         return result
-
-    def block(self, block: "list[RawRow] | LineBlock") -> "list[PostResult | RowProblem]":
-        """The results of a block of rows (see :meth:`PostReader.blocks`)."""
-        return [self(raw) for raw in (block.rows() if isinstance(block, LineBlock) else block)]
 
 
 def in_window(date, date_from, date_to) -> bool:
@@ -226,11 +242,25 @@ def scan_reader(
     files. The posts in the results carry no text unless ``keep_text``: it is most of
     their size and the findings hold what they matched."""
     job = _RowJob(scanner, reader.require_text, date_from, date_to, keep_text)
+    return _map_rows(job, reader, jobs, chunksize, block_bytes)
+
+
+def read_reader(reader: PostReader, *, jobs: int = 1, keep_text: bool = False, chunksize: int = 32,
+                block_bytes: int = 1 << 18) -> Iterator[Post]:
+    """The posts of ``reader`` in order, read as :func:`scan_reader` reads them (with
+    ``jobs`` > 1, in worker processes too: worth it where reading is the work, as for web
+    pages, whose HTML is parsed), scanning nothing. The posts carry no text unless
+    ``keep_text``."""
+    return _map_rows(_ReadJob(reader.require_text, keep_text), reader, jobs, chunksize, block_bytes)
+
+
+def _map_rows(job: _BlockJob, reader: PostReader, jobs: int, chunksize: int, block_bytes: int) -> Iterator:
+    """``job`` over the rows of ``reader``, in order, skipping the rows it reports."""
     jobs = resolve_jobs(jobs)
     if jobs == 1:
         yield from _collect(reader, map(job, reader.rows()))
         return
-    # blocks of rows, each scanned by one process (a JSON Lines block is read by the
+    # blocks of rows, each done by one process (a JSON Lines block is read by the
     # process that scans it). No thread may run while workers are forked: the next
     # workbook is read ahead only once they are started.
     reader.read_ahead = False
@@ -425,7 +455,7 @@ def _worker_loop(job, tasks, done) -> None:
             done.put((idx, None, traceback.format_exc()))
 
 
-def _collect(reader: PostReader, results: Iterable) -> Iterator[PostResult]:
+def _collect(reader: PostReader, results: Iterable) -> Iterator:
     for item in results:
         if item is None:  # a web page with nothing of its own
             continue

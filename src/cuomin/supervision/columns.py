@@ -396,12 +396,16 @@ def freshness_report(
     date_to=None,
     encoding: Optional[str] = None,
     on_problem: Optional[Callable[[RowProblem], None]] = None,
+    jobs: int = 1,
 ) -> ColumnReport:
-    """Read posts/items from ``paths`` and judge every unit's columns and accounts."""
+    """Read posts/items from ``paths`` and judge every unit's columns and accounts; with
+    ``jobs`` > 1 the reading is shared with worker processes (see :func:`read_reader`)."""
+    from .batch import read_reader
+
     config = config or load_config()
     reader = PostReader([Path(p) for p in paths], require_text=False, encoding=encoding, on_problem=on_problem)
     tally = FreshnessTally(config, as_of, date_from, date_to)
-    for post in reader:
+    for post in read_reader(reader, jobs=jobs):
         tally.add(post)
     report = tally.report()
     report.skipped_rows = reader.skipped_rows
