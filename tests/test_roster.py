@@ -117,6 +117,33 @@ def test_a_deputy_is_another_post(local):
     assert found(local, "常务副县长李卫东", JUNE_2023) == []
 
 
+def test_titles_joined_by_a_dunhao_before_a_name_are_each_judged(local):
+    # a title the name never went with: the whole run, and the run without that title
+    assert found(local, "县委书记、县长李卫东出席会议。") == [("县委书记、县长李卫东", 0, "error", ["县长李卫东"])]
+    assert found(local, "县委书记、常务副县长李卫东", JUNE_2023) == [
+        ("县委书记、常务副县长李卫东", 0, "error", ["常务副县长李卫东"])]
+    # a title the name goes with keeps only itself from being read again: the next is judged
+    assert found(local, "县委书记、县长张建国出席。") == [("县长张建国", 5, "error", ["县委书记张建国", "县长李卫东"])]
+    # a misspelt name after a run: the run with the name put right
+    assert found(local, "县长、常务副县长李伟东出席。") == [("县长、常务副县长李伟东", 0, "error", ["县长、常务副县长李卫东"])]
+    # 时任/原 before the run hold for every title in it (王海涛 was 县长, never 县委书记)
+    assert found(local, "时任县委书记、县长王海涛") == [("县委书记、县长王海涛", 2, "error", ["县长王海涛"])]
+    assert found(local, "时任县长、常务副县长李卫东", JUNE_2023) == []
+    assert found(local, "原县长、常务副县长王海涛") == [("常务副县长王海涛", 4, "error", ["县长王海涛"])]
+
+
+def test_runs_of_titles_that_must_not_be_read(local):
+    # a title right after another Chinese character may be a name's: two people here
+    assert found(local, "王五县长、县委书记张建国") == []
+    assert found(local, "赵六书记、县长李卫东出席") == []
+    # titles only, no name; a link that is not the roster's title ends the run
+    assert found(local, "出席会议的有县委书记、县长、副县长等。") == []
+    assert found(local, "县委书记、副县长李卫东出席。") == []
+    assert found(local, "县委书记、县长，李卫东出席。") == []
+    # several people, each after their own title
+    assert found(local, "县委书记张建国、县长李卫东出席。") == []
+
+
 def test_names_not_in_the_roster_are_never_judged(local):
     assert found(local, "县长赵小明出席。县委书记钱多多讲话。") == []
 
@@ -141,6 +168,13 @@ def test_the_shipped_national_roster(scanner):
     ]
     assert scan("国务院副总理丁薛祥、韩正副总理出席", d2024) == [("POL009", "韩正副总理", "warning", ["韩正国家副主席"])]
     assert scan("李强总理、习近平总书记、赵乐际委员长、全国政协主席王沪宁", d2024) == []
+    # titles joined by 、: each is judged at the date
+    assert scan("中共中央总书记、国家主席、中央军委主席习近平", d2024) == []
+    assert scan("中共中央总书记、国家主席、中央军委主席习近平", dt.date(2012, 12, 1)) == [
+        ("POL009", "国家主席、中央军委主席习近平", "warning", ["中央军委主席习近平"])]
+    assert scan("国家主席、国务院总理李强", d2024) == [("POL009", "国家主席、国务院总理李强", "error", ["国务院总理李强"])]
+    assert scan("国务院副总理、中央纪委书记丁薛祥", d2024) == [
+        ("POL009", "中央纪委书记丁薛祥", "error", ["国务院副总理丁薛祥", "中央纪委书记李希"])]
     # a county official who shares a leader's name, under a local title
     assert scan("县政协主席李强、市委书记李强", d2024) == []
 

@@ -19,6 +19,12 @@ date:
   for the right one by mistake — of the same reading (音近) or shape-similar (形近,
   engine/chartables.py) — so 县长李明 is not read as 县长李强.
 
+Titles joined by 、 before a name are each read with it (县委副书记、县长李卫东;
+中共中央总书记、国家主席、中央军委主席习近平), as long as every link is a title of the
+roster: a title the name does not go with is reported over the whole run, with the run
+less that title as the suggestion; one it goes with keeps only itself from being read
+again (the titles after it are still judged with the name).
+
 A title written first is not read after 副 (副县长李四 holds 县长李四 inside it): a deputy
 is a different post, one the roster may not list. The suggestions are worked out at the
 publication date: the person under the titles held then, 时任… for a past term, and the
@@ -44,6 +50,13 @@ DEPUTY = ("副",)
 #: characters that stand between a surname and a title (李副县长, 王代县长): never read
 #: as a misspelt character of a name
 MODIFIERS = frozenset("副代")
+#: what joins titles held together before one name (县委副书记、县长李卫东)
+TITLE_JOIN = "、"
+#: titles after the first in such a run, at most
+MAX_JOINED = 4
+#: words a run of titles may follow (出席会议的有县委书记、县长…); after any other Chinese
+#: character the first title may be a name's (王五县长、县委书记张建国 is two people)
+RUN_AFTER = frozenset("的有了是由和与及为向对在把将请被即")
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,35 @@ class Roster:
     holders: dict
     #: name → the characters written by mistake for each of its characters
     similar: dict
+    #: the lengths of the titles, longest first
+    title_lengths: tuple[int, ...] = ()
+
+    def after_titles(self, text: str, pos: int) -> int:
+        """Where a name would start after a title ending at ``pos``: ``pos``, or past
+        the titles joined to it by 、 (all of them the roster's)."""
+        holders = self.holders
+        for _ in range(MAX_JOINED):
+            if not text.startswith(TITLE_JOIN, pos):
+                break
+            at = pos + len(TITLE_JOIN)
+            n = next((n for n in self.title_lengths if text[at : at + n] in holders), 0)
+            if not n:
+                break
+            pos = at + n
+        return pos
+
+    def run_start(self, text: str, pos: int) -> int:
+        """Where a run of titles joined by 、 that ends with the title at ``pos`` begins."""
+        holders, join = self.holders, len(TITLE_JOIN)
+        for _ in range(MAX_JOINED):
+            if not text.endswith(TITLE_JOIN, 0, pos):
+                break
+            end = pos - join
+            n = next((n for n in self.title_lengths if n <= end and text[end - n : end] in holders), 0)
+            if not n:
+                break
+            pos = end - n
+        return pos
 
     def holder_at(self, title: str, date: dt.date) -> Optional[Person]:
         """The one person who holds ``title`` on ``date``; nobody when several do or
@@ -119,14 +161,18 @@ class TitleProbe:
     def find(self, text: str, start: int, end: int, date: dt.date) -> list[Verdict]:
         out: list[Verdict] = []
         if self.title.startswith(DEPUTY) or not text.endswith(DEPUTY, 0, start):
-            self._side(text, start, end, date, True, out)
-        self._side(text, start, end, date, False, out)
+            at = self.roster.after_titles(text, end) if _opens_run(text, start) else end
+            side: list[Verdict] = []
+            self._side(text, start, end, date, True, side, at)
+            out += side if at == end else [self._joined(v, text, end) for v in side]
+        self._side(text, start, end, date, False, out, start)
         return out
 
-    def _side(self, text: str, start: int, end: int, date: dt.date, title_first: bool, out: list) -> None:
+    def _side(self, text: str, start: int, end: int, date: dt.date, title_first: bool, out: list, at: int) -> None:
+        """The name right after the title (``at``: where it would start) or right before it."""
         roster = self.roster
         for n in roster.lengths:
-            lo, hi = (end, end + n) if title_first else (start - n, start)
+            lo, hi = (at, at + n) if title_first else (start - n, start)
             if lo < 0 or hi > len(text):
                 continue
             person = roster.by_name.get(text[lo:hi])
@@ -135,12 +181,25 @@ class TitleProbe:
                 out.append(self._judge(person, text[lo:hi], text, span, date, title_first))
                 return
         for name in self.holder_names:
-            lo = end if title_first else start - len(name)
+            lo = at if title_first else start - len(name)
             # one character at most differs, so one of the first two is right (a quick no)
             if 0 <= lo and lo + len(name) <= len(text) and (text[lo] == name[0] or text[lo + 1] == name[1]):
                 verdict = self._misspelt(text, lo, name, start, end, title_first)
                 if verdict is not None:
                     out.append(verdict)
+
+    def _joined(self, verdict: Verdict, text: str, end: int) -> Verdict:
+        """A verdict on a title joined to others before the name: right keeps only this
+        title from being read again; otherwise the whole run is reported, and the
+        suggestion is the run without this title."""
+        if verdict.kind == "right":
+            return Verdict(verdict.start, end, "right")
+        if verdict.kind == "misspelt":  # the name is wrong, not the title: the run with the name put right
+            name = verdict.suggestions[0][len(self.title) :]
+            fixed = text[verdict.start : verdict.end - len(name)] + name
+        else:
+            fixed = text[end + len(TITLE_JOIN) : verdict.end]
+        return Verdict(verdict.start, verdict.end, verdict.kind, (fixed,), verdict.message)
 
     def _written(self, title: str, name: str, title_first: bool) -> str:
         return title + name if title_first else name + title
@@ -150,8 +209,8 @@ class TitleProbe:
         terms = [t for t in person.posts if title in t.titles]
         if any(t.covers(date) for t in terms):
             return Verdict(*span, "right")
-        if terms and text.endswith(HISTORICAL, 0, span[0]):
-            return Verdict(*span, "right")  # 时任县长王海涛: the post held then
+        if terms and text.endswith(HISTORICAL, 0, self.roster.run_start(text, span[0]) if title_first else span[0]):
+            return Verdict(*span, "right")  # 时任县长王海涛 (时任县委书记、县长王海涛): the post held then
         held = [t for t in person.posts if t.covers(date)] or _latest_first(person.posts)[:1]
         own = [self._written(_title_as_written(t, title_first), name, title_first) for t in _latest_first(held)
                if title not in t.titles]
@@ -200,11 +259,21 @@ def title_probes(rule: "Rule", similar: dict) -> list[TitleProbe]:
         tuple(sorted({len(n) for n in by_name}, reverse=True)),
         {title: tuple(ps) for title, ps in holders.items()},
         {name: tuple(similar.get(c, frozenset()) for c in name) for name in by_name},
+        tuple(sorted({len(t) for t in holders}, reverse=True)),
     )
     return [
         TitleProbe(title, roster, rule.off_term_severity.value, tuple(n for p in holders[title] for n in p.names))
         for title in holders
     ]
+
+
+def _opens_run(text: str, start: int) -> bool:
+    """Whether a title at ``start`` may begin a run of titles joined by 、: it follows
+    no Chinese character, one of :data:`RUN_AFTER`, or a word of :data:`HISTORICAL`."""
+    if not start or text.endswith(HISTORICAL, 0, start):
+        return True
+    c = text[start - 1]
+    return c in RUN_AFTER or not ("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf")
 
 
 def _latest_first(posts) -> list[Post]:
