@@ -272,3 +272,14 @@ def test_report_columns_shares_out_the_pages_and_gives_the_same_report(tmp_path)
     columns = json.loads(one.stdout)["columns"]
     # 39 articles and 乙; not the list page, nor the page with nothing of its own
     assert [(c["unit"], c["column"], c["total_items"]) for c in columns] == [("清溪县人民政府", "工作动态", 40)]
+
+
+def test_a_page_named_twice_is_surveyed_once_and_read_twice(tmp_path):
+    root = write_site(tmp_path / "site", {f"a{i}.html": page(f"标题{i}", f"<p>第{i}篇。</p>") for i in range(1, 3)}
+                      | {"empty.html": b""})
+    a1, empty = root / "a1.html", root / "empty.html"
+    problems = []
+    posts = list(PostReader([empty, a1, root / "a2.html", empty, a1], on_problem=problems.append))
+    # two pages, so no line is the site's: a page named twice does not make its lines a template
+    assert [p.title for p in posts] == ["标题1", "标题2", "标题1"] and "首页" in posts[0].text
+    assert [(Path(p.file).name, p.reason) for p in problems] == [("empty.html", "empty file")] * 2

@@ -379,8 +379,8 @@ class PostReader:
         """A web page: its post, and after a site's last page the site's common part."""
         self.survey_pages()
         try:
-            for label, fields in self._pages.rows(path):
-                yield (1, RawRow(fields["id"], 1, fields)) if label else (1, fields)
+            for label, row in self._pages.rows(path):  # (a page's row may be a PageRow, read later)
+                yield (1, RawRow(row["id"], 1, row)) if label else (1, row)
         except PageError as exc:
             raise _FileError(str(exc)) from None
 

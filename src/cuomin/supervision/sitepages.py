@@ -121,7 +121,7 @@ class SitePages:
     before the first page is read as a post."""
 
     def __init__(self, paths: Iterable[Path], encoding: Optional[str] = None, *, common_part: bool = True):
-        self.paths = [p for p in paths if is_page(p)]
+        self.paths = list(dict.fromkeys(p for p in paths if is_page(p)))  # a page named twice is surveyed once
         self.encoding = encoding
         #: yield each site's common part as a post (for scanning, not for column reports)
         self.common_part = common_part
@@ -168,7 +168,7 @@ class SitePages:
         a worker process). Raises :class:`PageError`."""
         self.survey()
         if path in self._failed:
-            raise PageError(self._failed.pop(path))
+            raise PageError(self._failed[path])
         site = self._site_of[path]
         page = self._kept.pop(path, None)
         if page is None:
