@@ -190,16 +190,15 @@ class TitleProbe:
 
     def _joined(self, verdict: Verdict, text: str, end: int) -> Verdict:
         """A verdict on a title joined to others before the name: right keeps only this
-        title from being read again; otherwise the whole run is reported, and the
-        suggestion is the run without this title."""
+        title from being read again; a misspelt name is reported over the whole run as it
+        is (the suggestion keeps the run); otherwise the suggestion is the run without
+        this title."""
         if verdict.kind == "right":
             return Verdict(verdict.start, end, "right")
-        if verdict.kind == "misspelt":  # the name is wrong, not the title: the run with the name put right
-            name = verdict.suggestions[0][len(self.title) :]
-            fixed = text[verdict.start : verdict.end - len(name)] + name
-        else:
-            fixed = text[end + len(TITLE_JOIN) : verdict.end]
-        return Verdict(verdict.start, verdict.end, verdict.kind, (fixed,), verdict.message)
+        if verdict.kind == "misspelt":
+            return verdict
+        return Verdict(verdict.start, verdict.end, verdict.kind, (text[end + len(TITLE_JOIN) : verdict.end],),
+                       verdict.message)
 
     def _written(self, title: str, name: str, title_first: bool) -> str:
         return title + name if title_first else name + title
@@ -240,7 +239,9 @@ class TitleProbe:
             return None
         span = (start, lo + len(name)) if title_first else (lo, end)
         message = f"疑为{name}的姓名写错：“{seen}”与名单中的“{name}”只差一字（{seen[wrong]}/{name[wrong]}）"
-        return Verdict(*span, "misspelt", (self._written(self.title, name, title_first),), message)
+        # title first, the titles joined to this one (text[end:lo], if any) stay as written
+        fixed = self.title + text[end:lo] + name if title_first else self._written(self.title, name, False)
+        return Verdict(*span, "misspelt", (fixed,), message)
 
 
 def title_probes(rule: "Rule", similar: dict) -> list[TitleProbe]:
