@@ -115,7 +115,7 @@ def render_category(category: str, infos) -> str:
             params = ", ".join(f"`{k} = {v}`" for k, v in r.params.items())
             lines += ["", f"Check: `{r.check}`" + (f"; params {params}" if params else "")]
         if r.kind == "roster":
-            lines += ["", f"Every title below next to every name below, title first or name first, is checked against "
+            lines += ["", f"Every title below next to every name below, title first (with or without a colon: 国务院总理：李强) or name first, is checked against "
                       f"the posts held at the publication date: a title the person never held is reported with severity "
                       f"`{r.severity.value}`, one held at another date with `{r.off_term_severity.value}` (not after "
                       f"时任, 原, 前 …). A term runs from its first day up to, not including, its last. A name with one "

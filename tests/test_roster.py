@@ -144,6 +144,28 @@ def test_runs_of_titles_that_must_not_be_read(local):
     assert found(local, "县委书记张建国、县长李卫东出席。") == []
 
 
+
+def test_a_colon_between_title_and_name_as_a_leaders_page_lists_them(local):
+    # right: nothing, and the shorter titles inside are not read (县长：李卫东 holds 县长 only)
+    assert found(local, "县委书记：张建国\n县长：李卫东\n常务副县长：李卫东", JUNE_2023) == [
+        ("县长：李卫东", 9, "warning", ["常务副县长：李卫东", "县长：王海涛"])]
+    # the suggestions keep the colon, full-width whatever was written
+    assert found(local, "县长：张建国") == [("县长：张建国", 0, "error", ["县委书记：张建国", "县长：李卫东"])]
+    assert found(local, "县长:张建国") == [("县长:张建国", 0, "error", ["县委书记：张建国", "县长：李卫东"])]
+    assert found(local, "县长：王海涛") == [("县长：王海涛", 0, "warning", ["时任县长：王海涛", "县长：李卫东"])]
+    assert found(local, "时任县长：王海涛") == []
+    # titles joined by 、 before the colon; a misspelt name
+    assert found(local, "县委书记、县长：李卫东") == [("县委书记、县长：李卫东", 0, "error", ["县长：李卫东"])]
+    assert found(local, "县长、常务副县长：李伟东") == [("县长、常务副县长：李伟东", 0, "error", ["县长、常务副县长：李卫东"])]
+    assert near(local, "县长：李伟东")[0][:4] == ("县长：李伟东", 0, 6, ["县长：李卫东"])
+
+
+def test_colons_that_do_not_join_a_title_to_a_name(local):
+    assert found(local, "县长：赵小明") == []  # not a name of the roster
+    assert found(local, "县长：“张建国同志……”") == []  # a quotation after the colon
+    assert found(local, "张建国：县长") == []  # a name first is read only right before the title
+    assert found(local, "县长：：张建国") == []  # one colon only
+
 def test_names_not_in_the_roster_are_never_judged(local):
     assert found(local, "县长赵小明出席。县委书记钱多多讲话。") == []
 
@@ -177,6 +199,10 @@ def test_the_shipped_national_roster(scanner):
         ("POL009", "中央纪委书记丁薛祥", "error", ["国务院副总理丁薛祥", "中央纪委书记李希"])]
     # a county official who shares a leader's name, under a local title
     assert scan("县政协主席李强、市委书记李强", d2024) == []
+    # a colon between, as a list of leaders is written
+    assert scan("国务院副总理：丁薛祥；中共中央总书记、国家主席、中央军委主席：习近平", d2024) == []
+    assert scan("国务院总理：李克强", d2024) == [
+        ("POL009", "国务院总理：李克强", "warning", ["时任国务院总理：李克强", "国务院总理：李强"])]
 
 
 def test_terms_cover_from_their_first_day_up_to_their_last():

@@ -19,6 +19,9 @@ date:
   for the right one by mistake — of the same reading (音近) or shape-similar (形近,
   engine/chartables.py) — so 县长李明 is not read as 县长李强.
 
+A leaders' page lists them with a colon between (县长：李卫东, or ``:``): read alike, and
+the suggestions keep the colon (full-width).
+
 Titles joined by 、 before a name are each read with it (县委副书记、县长李卫东;
 中共中央总书记、国家主席、中央军委主席习近平), as long as every link is a title of the
 roster: a title the name does not go with is reported over the whole run, with the run
@@ -52,6 +55,9 @@ DEPUTY = ("副",)
 MODIFIERS = frozenset("副代")
 #: what joins titles held together before one name (县委副书记、县长李卫东)
 TITLE_JOIN = "、"
+#: what may stand between a title written first and its name (领导信息 pages list
+#: 县长：李卫东); suggestions write the first
+NAME_COLON = ("：", ":")
 #: titles after the first in such a run, at most
 MAX_JOINED = 4
 #: words a run of titles may follow (出席会议的有县委书记、县长…); after any other Chinese
@@ -161,15 +167,18 @@ class TitleProbe:
     def find(self, text: str, start: int, end: int, date: dt.date) -> list[Verdict]:
         out: list[Verdict] = []
         if self.title.startswith(DEPUTY) or not text.endswith(DEPUTY, 0, start):
-            at = self.roster.after_titles(text, end) if _opens_run(text, start) else end
+            run_end = self.roster.after_titles(text, end) if _opens_run(text, start) else end
+            colon = NAME_COLON[0] if text.startswith(NAME_COLON, run_end) else ""
             side: list[Verdict] = []
-            self._side(text, start, end, date, True, side, at)
-            out += side if at == end else [self._joined(v, text, end) for v in side]
+            self._side(text, start, end, date, True, side, run_end + len(colon), colon)
+            out += side if run_end == end else [self._joined(v, text, end, run_end, colon) for v in side]
         self._side(text, start, end, date, False, out, start)
         return out
 
-    def _side(self, text: str, start: int, end: int, date: dt.date, title_first: bool, out: list, at: int) -> None:
-        """The name right after the title (``at``: where it would start) or right before it."""
+    def _side(self, text: str, start: int, end: int, date: dt.date, title_first: bool, out: list, at: int,
+              colon: str = "") -> None:
+        """The name right after the title (``at``: where it would start, past any
+        ``colon``) or right before it."""
         roster = self.roster
         for n in roster.lengths:
             lo, hi = (at, at + n) if title_first else (start - n, start)
@@ -178,32 +187,34 @@ class TitleProbe:
             person = roster.by_name.get(text[lo:hi])
             if person is not None:
                 span = (start, hi) if title_first else (lo, end)
-                out.append(self._judge(person, text[lo:hi], text, span, date, title_first))
+                out.append(self._judge(person, text[lo:hi], text, span, date, title_first, colon))
                 return
         for name in self.holder_names:
             lo = at if title_first else start - len(name)
             # one character at most differs, so one of the first two is right (a quick no)
             if 0 <= lo and lo + len(name) <= len(text) and (text[lo] == name[0] or text[lo + 1] == name[1]):
-                verdict = self._misspelt(text, lo, name, start, end, title_first)
+                verdict = self._misspelt(text, lo, name, start, end, title_first, colon)
                 if verdict is not None:
                     out.append(verdict)
 
-    def _joined(self, verdict: Verdict, text: str, end: int) -> Verdict:
-        """A verdict on a title joined to others before the name: right keeps only this
-        title from being read again; a misspelt name is reported over the whole run as it
-        is (the suggestion keeps the run); otherwise the suggestion is the run without
-        this title."""
+    def _joined(self, verdict: Verdict, text: str, end: int, run_end: int, colon: str) -> Verdict:
+        """A verdict on a title joined to others (up to ``run_end``) before the name:
+        right keeps only this title from being read again; a misspelt name is reported
+        over the whole run as it is (the suggestion keeps the run); otherwise the
+        suggestion is the run without this title."""
         if verdict.kind == "right":
             return Verdict(verdict.start, end, "right")
         if verdict.kind == "misspelt":
             return verdict
-        return Verdict(verdict.start, verdict.end, verdict.kind, (text[end + len(TITLE_JOIN) : verdict.end],),
-                       verdict.message)
+        name = text[run_end : verdict.end].lstrip("".join(NAME_COLON))
+        rest = text[end + len(TITLE_JOIN) : run_end] + colon + name
+        return Verdict(verdict.start, verdict.end, verdict.kind, (rest,), verdict.message)
 
-    def _written(self, title: str, name: str, title_first: bool) -> str:
-        return title + name if title_first else name + title
+    def _written(self, title: str, name: str, title_first: bool, colon: str = "") -> str:
+        return title + colon + name if title_first else name + title
 
-    def _judge(self, person: Person, name: str, text: str, span, date: dt.date, title_first: bool) -> Verdict:
+    def _judge(self, person: Person, name: str, text: str, span, date: dt.date, title_first: bool,
+               colon: str = "") -> Verdict:
         title = self.title
         terms = [t for t in person.posts if title in t.titles]
         if any(t.covers(date) for t in terms):
@@ -211,22 +222,23 @@ class TitleProbe:
         if terms and text.endswith(HISTORICAL, 0, self.roster.run_start(text, span[0]) if title_first else span[0]):
             return Verdict(*span, "right")  # 时任县长王海涛 (时任县委书记、县长王海涛): the post held then
         held = [t for t in person.posts if t.covers(date)] or _latest_first(person.posts)[:1]
-        own = [self._written(_title_as_written(t, title_first), name, title_first) for t in _latest_first(held)
-               if title not in t.titles]
+        own = [self._written(_title_as_written(t, title_first), name, title_first, colon)
+               for t in _latest_first(held) if title not in t.titles]
         holder = self.roster.holder_at(title, date)
-        others = [self._written(title, holder.names[0], title_first)] if holder and holder is not person else []
+        others = [self._written(title, holder.names[0], title_first, colon)] if holder and holder is not person else []
         if not terms:
             message = f"{name}未担任{title}（{name}：{_posts(person.posts)}）"
             return Verdict(*span, "never", tuple(dict.fromkeys(own + others)), message)
         full = terms[0].titles[0]
         past = any(t.end is not None and t.end <= date for t in terms)
-        then = [f"时任{full}{name}"] if past and title_first else []
+        then = [f"时任{full}{colon}{name}"] if past and title_first else []
         message = f"{name}任{title}的时间为{'、'.join(t.dates() for t in terms)}，不含发布日期"
         if past:
             message += f"；如写当时的职务，可作“时任{full}{name}”"
         return Verdict(*span, "off_term", tuple(dict.fromkeys(then + own + others)), message)
 
-    def _misspelt(self, text: str, lo: int, name: str, start: int, end: int, title_first: bool) -> Optional[Verdict]:
+    def _misspelt(self, text: str, lo: int, name: str, start: int, end: int, title_first: bool,
+                  colon: str = "") -> Optional[Verdict]:
         wrong = -1
         for i, similar in enumerate(self.roster.similar[name]):  # one character off, and like the right one
             c = text[lo + i]
@@ -239,8 +251,9 @@ class TitleProbe:
             return None
         span = (start, lo + len(name)) if title_first else (lo, end)
         message = f"疑为{name}的姓名写错：“{seen}”与名单中的“{name}”只差一字（{seen[wrong]}/{name[wrong]}）"
-        # title first, the titles joined to this one (text[end:lo], if any) stay as written
-        fixed = self.title + text[end:lo] + name if title_first else self._written(self.title, name, False)
+        # title first, the titles joined to this one (if any) stay as written
+        joined = text[end : lo - len(colon)] if title_first else ""
+        fixed = self._written(self.title + joined, name, title_first, colon)
         return Verdict(*span, "misspelt", (fixed,), message)
 
 
