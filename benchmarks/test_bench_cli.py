@@ -3,9 +3,9 @@
 * ``cuomin check`` on one ~2 KB clean text (rule set loaded from the warm cache)
   against ``python -c "import jieba; jieba.lcut('测试')"`` (jieba's own dictionary
   cache warm too): target ≤ 0.35.
-* ``cuomin scan --jobs 2`` against ``--jobs 1`` on 20 MB and 60 MB of JSONL posts:
-  target ≥ 1.7 (on ≥ 20 MB); and on 20 MB of posts in an XLSX and on 20 MB of web
-  pages of mirrored sites, for information.
+* ``cuomin scan --jobs 2`` against ``--jobs 1`` on 20 MB and 60 MB of JSONL posts and
+  20 MB of CSV: target ≥ 1.7 (on ≥ 20 MB); and on 20 MB of posts in an XLSX and on
+  20 MB of web pages of mirrored sites, for information.
 * Peak RSS (the process tree, sampled from /proc) while scanning a 200 MB JSONL:
   target ≤ 300 MB, with ``--jobs 1`` and ``--jobs 2`` (which gives the speed-up on
   200 MB too). It takes a minute, so it runs only with ``CUOMIN_BENCH_BIG=1``.
@@ -114,6 +114,17 @@ def _write_xlsx(path: Path, posts: list[str], target_bytes: int) -> int:
     return sum(len(row[3].encode("utf-8")) for row in rows)
 
 
+def _write_csv(path: Path, posts: list[str], target_bytes: int) -> int:
+    import csv
+
+    rows = post_rows(posts, target_bytes)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)  # (a text with a line end or comma is quoted, as exports do)
+        writer.writerow(["id", "account", "title", "text", "published_at"])
+        writer.writerows(rows)
+    return path.stat().st_size
+
+
 _NAV = "".join(f'<li><a href="/c{i}/">栏目{i}</a></li>' for i in range(30))
 _PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="SiteName" content="{site}">
 <meta name="ColumnName" content="工作动态"><meta name="ArticleTitle" content="{title}">
@@ -146,10 +157,10 @@ def _write_site(root: Path, posts: list[str], target_bytes: int) -> int:
     return size
 
 
-_WRITERS = {"jsonl": _write_jsonl, "xlsx": _write_xlsx, "site": _write_site}
+_WRITERS = {"jsonl": _write_jsonl, "csv": _write_csv, "xlsx": _write_xlsx, "site": _write_site}
 
 
-@pytest.mark.parametrize("fmt, megabytes", [("jsonl", 20), ("jsonl", 60), ("xlsx", 20), ("site", 20)])
+@pytest.mark.parametrize("fmt, megabytes", [("jsonl", 20), ("jsonl", 60), ("csv", 20), ("xlsx", 20), ("site", 20)])
 def test_scan_jobs_scaling(benchmark, tmp_path, posts, fmt, megabytes):
     if not _has_scan():
         pytest.skip("`cuomin scan` is not available")
@@ -162,12 +173,13 @@ def test_scan_jobs_scaling(benchmark, tmp_path, posts, fmt, megabytes):
         two += _wall([*scan, "--jobs", "2"], 1)
     benchmark.pedantic(lambda: None, rounds=1)
     m1, m2 = statistics.median(one), statistics.median(two)
-    # the issue states its target for posts in general; it is held against JSON Lines, the
-    # format for large batches (every process reads its own byte ranges). A workbook is
-    # read by this process alone, which caps its speed-up well under 1.7 (printed without
+    # the issue states its target for posts in general; it is held against JSON Lines and
+    # CSV, the formats for large batches (every process reads its own byte ranges). A
+    # workbook is read by this process alone, which caps its speed-up well under 1.7, and a
+    # site's pages are surveyed for their template before any is scanned (printed without
     # a verdict; docs/performance.md says so)
-    target = dict(target=1.7, op="≥") if fmt == "jsonl" else {}
-    label = {"jsonl": f"{megabytes} MB", "xlsx": f"{megabytes} MB of text in XLSX",
+    target = dict(target=1.7, op="≥") if fmt in ("jsonl", "csv") else {}
+    label = {"jsonl": f"{megabytes} MB", "csv": f"{megabytes} MB of CSV", "xlsx": f"{megabytes} MB of text in XLSX",
              "site": f"{megabytes} MB of web pages (a mirrored site)"}[fmt]
     record_value(f"scan --jobs 2 speed-up over --jobs 1, {label}", ratio=m1 / m2, **target,
                  mb=round(size / 1e6, 1), jobs1_s=round(m1, 2), jobs2_s=round(m2, 2),

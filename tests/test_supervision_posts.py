@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import pickle
 import re
@@ -16,7 +17,7 @@ import pytest
 from cuomin import Scanner
 from cuomin.supervision.batch import scan_reader
 from cuomin.supervision import posts as posts_module
-from cuomin.supervision.posts import LineBlock, Post, PostReader, RowError, parse_date
+from cuomin.supervision.posts import CsvBlock, FileBlock, LineBlock, Post, PostReader, RowError, parse_date
 
 
 def _jsonl(path, lines):
@@ -558,7 +559,7 @@ def test_line_blocks_hold_every_line_once_with_its_number(tmp_path, nbytes):
 
 def test_files_that_cannot_be_cut_by_lines_come_in_row_blocks(tmp_path):
     csv_path = tmp_path / "p.csv"
-    csv_path.write_text("id,text\n" + "".join(f"{i},第{i}篇\n" for i in range(10)), encoding="utf-8")
+    csv_path.write_text("id,text\n" + "".join(f"{i},第{i}篇\n" for i in range(10)), encoding="utf-16")
     utf16 = tmp_path / "p16.jsonl"
     utf16.write_bytes("".join(json.dumps({"id": str(i), "text": "好"}) + "\n" for i in range(5)).encode("utf-16"))
     blocks = list(PostReader([csv_path, utf16]).blocks(rows=4, nbytes=10))
@@ -571,12 +572,131 @@ def test_files_that_cannot_be_cut_by_lines_come_in_row_blocks(tmp_path):
 
 def test_a_block_of_rows_ends_before_a_block_of_lines(tmp_path):
     csv_path = tmp_path / "p.csv"
-    csv_path.write_text("id,text\n1,第一篇\n2,第二篇\n", encoding="utf-8")
+    csv_path.write_text("id,text\n1,第一篇\n2,第二篇\n", encoding="utf-16")
     jsonl = tmp_path / "q.jsonl"
     jsonl.write_text("".join(json.dumps({"id": str(i), "text": "正文"}) + "\n" for i in range(3)), encoding="utf-8")
     blocks = list(PostReader([csv_path, jsonl, csv_path]).blocks(rows=4, nbytes=1 << 20))
     assert [type(b).__name__ for b in blocks] == ["list", "LineBlock", "list"]
     assert [r.row for r in blocks[0]] == [2, 3] and [r.row for r in blocks[1].rows()] == [1, 2, 3]
+
+
+def _csv_file(path: Path, *, seed: int = 7, n: int = 60, newline: str = "\n", delimiter: str = ",",
+              encoding: str = "utf-8", head: str = "", tail: str = "") -> Path:
+    """Rows the way CSV writers put them: quoted fields holding commas, doubled quotes and
+    line ends (CRLF too), blank rows, an empty field now and then."""
+    import random
+
+    rnd = random.Random(seed)
+    parts = ["正文", "，", ",", '"', "\n", "\r\n", "\t", "“引号”", "a", " ", "工作己经完成"]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(["id", "account", "text"])
+    for i in range(n):
+        if rnd.random() < 0.1:
+            out.write(newline)  # a blank row
+        text = "".join(rnd.choice(parts) for _ in range(rnd.randint(0, 12)))
+        writer.writerow([f"p{i}", f"账号{i % 3}" if rnd.random() < 0.9 else "", text])
+    path.write_bytes((head + out.getvalue() + tail).encode(encoding))
+    return path
+
+
+def _read_serially(path: Path, **kw) -> list:
+    """(row, fields or why) as a reader gives them one by one, a problem of the file last."""
+    reader = PostReader([path], **kw)
+    return _items(reader.rows(), reader)
+
+
+def _read_in_blocks(path: Path, nbytes: int, **kw) -> tuple[list, list]:
+    """The same, through :meth:`PostReader.blocks`, and the blocks."""
+    reader = PostReader([path], **kw)
+    blocks = list(reader.blocks(rows=4, nbytes=nbytes))
+    return _items((r for b in blocks for r in (b.rows() if isinstance(b, FileBlock) else b)), reader), blocks
+
+
+def _items(raws, reader: PostReader) -> list:
+    items = [(r.row, str(r.payload) if isinstance(r.payload, RowError) else r.payload) for r in raws]
+    return items + [(0, p.reason) for p in reader.problems if p.row == 0]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64, 1 << 20])
+@pytest.mark.parametrize("nbytes", [1, 50, 400, 1 << 18])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_csv_blocks_hold_every_row_once_with_its_number(tmp_path, monkeypatch, chunk, nbytes, newline):
+    # what a worker reads from a block's byte range is what reading the file row by row
+    # gives: same rows, same numbers, same fields, whatever the cuts and reads
+    monkeypatch.setattr(posts_module, "CSV_CUT_CHUNK", chunk)
+    path = _csv_file(tmp_path / "p.csv", newline=newline, head="\ufeff2023年第三季度发文\n\n")
+    rows, blocks = _read_in_blocks(path, nbytes)
+    assert rows == _read_serially(path) and len(rows) == 60
+    assert all(isinstance(b, CsvBlock) for b in blocks)
+    assert len(blocks) > 1 if nbytes < 1 << 18 else len(blocks) == 1
+    assert blocks[0].row == 3  # after the title, a blank row and the header
+    assert [b.length for b in blocks][-1] == -1 and all(b.length > 0 for b in blocks[:-1])
+
+
+@pytest.mark.parametrize("case, bad", [
+    # a quote that is not at a field's edge is text to the csv module (王"五); so is one
+    # after a space. From the row before it on, the file is one block, read as a whole
+    # file is; so after a NUL, a lone CR, and a quote never closed
+    ("stray quote", 'p60,账号,王"五说\n'),
+    ("quote after a space", 'p60,账号, "五"\n'),
+    ("quote after a tab in CSV", 'p60,账号,\t"五"\n'),
+    ("NUL", "p60,账号,正\0文\n"),
+    ("lone CR", "p60,账号,正文\rp61,账号,正文\n"),
+    ("quote never closed", 'p60,账号,"正文\n'),
+])
+def test_csv_blocks_that_must_not_be_cut_further(tmp_path, monkeypatch, case, bad):
+    # (a NUL or a lone CR stops the cuts from the read that finds it on: reads of 64 bytes)
+    monkeypatch.setattr(posts_module, "CSV_CUT_CHUNK", 64)
+    after = "".join(f"p{i},账号,第{i}篇正文\n" for i in range(70, 80))
+    path = _csv_file(tmp_path / "p.csv", n=30, tail=bad + after)
+    serial = _read_serially(path)
+    rows, blocks = _read_in_blocks(path, 40)
+    assert rows == serial, case
+    assert len(blocks) > 5  # the rows before it were still cut into blocks
+    assert blocks[-1].length == -1 and blocks[-1].offset <= path.read_bytes().index(bad[:4].encode())
+    if case == "quote never closed":
+        assert serial[-1] == (0, "a quote (\") opened in row 32 (line 67) is never closed: lines 67–77 cannot be "
+                                 "read as rows; rest of file skipped")
+    if case == "stray quote":
+        assert [r[1]["text"] for r in serial[-11:-9]] == ['王"五说', "第70篇正文"]
+
+
+def test_a_csv_without_a_line_end_at_its_end(tmp_path):
+    path = _csv_file(tmp_path / "p.csv", n=30, tail="p60,账号,正文")
+    rows, blocks = _read_in_blocks(path, 40)
+    assert rows == _read_serially(path) and rows[-1][1]["text"] == "正文" and len(blocks) > 5
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
+def test_csv_blocks_in_other_encodings_and_tsv(tmp_path, encoding):
+    path = _csv_file(tmp_path / "p.tsv", delimiter="\t", encoding=encoding)
+    rows, blocks = _read_in_blocks(path, 100)
+    assert rows == _read_serially(path) and len(blocks) > 1 and isinstance(blocks[0], CsvBlock)
+    # a row in another encoding is one bad row, numbered where it is
+    # (and in UTF-8, a row that starts with U+FEFF: only the file's first bytes may drop it)
+    last = "\ufeffp61" if encoding == "utf-8-sig" else "p61"
+    data = path.read_bytes() + b"p60\t\xff\xfe\t\x81\n" + f"{last}\ta\tb\n".encode(encoding.split("-sig")[0])
+    path.write_bytes(data)
+    given = {} if encoding == "utf-8-sig" else {"encoding": encoding}  # (too little text to tell GBK by)
+    rows, _ = _read_in_blocks(path, 1, **given)  # (a block per row)
+    assert rows == _read_serially(path, **given)
+    assert rows[-2][1].startswith(f"not valid {encoding} text") and rows[-1][1]["id"] == last
+
+
+def test_csv_without_rows_after_its_header_or_without_a_header(tmp_path):
+    for text in ("id,text\n", "id,text", "", "标题行\n"):
+        path = tmp_path / "p.csv"
+        path.write_text(text, encoding="utf-8")
+        rows, blocks = _read_in_blocks(path, 1)
+        assert rows == _read_serially(path), text
+        assert all(isinstance(b, CsvBlock) for b in blocks)
+
+
+def test_csv_blocks_travel_as_their_place_only(tmp_path):
+    path = _csv_file(tmp_path / "p.csv", n=400)
+    _, blocks = _read_in_blocks(path, 1000)
+    assert max(len(pickle.dumps(b)) for b in blocks) < 400 < path.stat().st_size // len(blocks)
 
 
 ARRAY_POSTS = [

@@ -68,6 +68,17 @@ def test_jobs_give_the_same_results_in_order(tmp_path, scanner):
         got = [(r.post.id, [pf.fingerprint for pf in r.findings])
                for r in scan_reader(scanner, PostReader([array]), jobs=jobs, chunksize=4)]
         assert got == one
+    # … and as CSV (cut into byte ranges that each process reads itself)
+    table = tmp_path / "p.csv"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    with table.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(dict.fromkeys(k for r in records for k in r)))
+        writer.writeheader()
+        writer.writerows(records)
+    for jobs in (1, 2):
+        got = [(r.post.id, [pf.fingerprint for pf in r.findings])
+               for r in scan_reader(scanner, PostReader([table]), jobs=jobs, chunksize=4, block_bytes=2000)]
+        assert got == one
 
 
 def test_workers_report_bad_rows_in_order_and_go_on(tmp_path, scanner):

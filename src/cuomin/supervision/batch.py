@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..engine.scanner import Scanner
 from ..models import Finding, fails
-from .posts import LineBlock, Post, PostReader, RawRow, RowProblem, parse_row
+from .posts import FileBlock, Post, PostReader, RawRow, RowProblem, parse_row
 
 #: characters of context on each side of a match that go into its fingerprint
 FINGERPRINT_CONTEXT = 5
@@ -89,9 +89,9 @@ def _result(post: Post, title: list[Finding], text: list[Finding]) -> PostResult
 class _BlockJob:
     """Work on rows that a worker process does a block at a time."""
 
-    def block(self, block: "list[RawRow] | LineBlock") -> list:
+    def block(self, block: "list[RawRow] | FileBlock") -> list:
         """The results of a block of rows (see :meth:`PostReader.blocks`)."""
-        return [self(raw) for raw in (block.rows() if isinstance(block, LineBlock) else block)]
+        return [self(raw) for raw in (block.rows() if isinstance(block, FileBlock) else block)]
 
 
 @dataclass(frozen=True)

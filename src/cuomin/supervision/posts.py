@@ -24,6 +24,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
@@ -294,16 +295,17 @@ class PostReader:
         for i in range(len(self.paths)):
             yield from self._file_rows(i)
 
-    def blocks(self, rows: int = 32, nbytes: int = 1 << 18) -> Iterator["list[RawRow] | LineBlock"]:
-        """The rows of every file in blocks, for worker processes: a JSON Lines file in
-        an ASCII-compatible encoding as :class:`LineBlock` s of about ``nbytes`` (lines
-        the worker reads itself: only the block's place travels through the pipe),
-        other files as lists of up to ``rows`` rows (of one file or several: a web page
-        is a file of one row). Unreadable files are reported here."""
+    def blocks(self, rows: int = 32, nbytes: int = 1 << 18) -> Iterator["list[RawRow] | FileBlock"]:
+        """The rows of every file in blocks, for worker processes: a JSON Lines or CSV
+        file in an ASCII-compatible encoding as :class:`FileBlock` s of about ``nbytes``
+        (:class:`LineBlock`, :class:`CsvBlock`: rows the worker reads itself, only the
+        block's place travels through the pipe), other files as lists of up to ``rows``
+        rows (of one file or several: a web page is a file of one row). Unreadable files
+        are reported here."""
         window: list[RawRow] = []
         for i in range(len(self.paths)):
             for item in self._file_rows(i, split=nbytes):
-                if isinstance(item, LineBlock):
+                if isinstance(item, FileBlock):
                     if window:
                         yield window
                         window = []
@@ -333,7 +335,7 @@ class PostReader:
         if path.suffix.lower() in _WORKBOOK_SUFFIXES and path not in self._ahead and path.is_file():
             self._ahead[path] = _SheetAhead(path)
 
-    def _file_rows(self, index: int, split: int = 0) -> Iterator["RawRow | LineBlock"]:
+    def _file_rows(self, index: int, split: int = 0) -> Iterator["RawRow | FileBlock"]:
         """The rows of ``paths[index]`` (reading the next workbook ahead meanwhile)."""
         path = self.paths[index]
         self._reading = index
@@ -343,8 +345,9 @@ class PostReader:
         if path.is_dir():  # (one holding files of posts was replaced by them)
             self._problem(RowProblem(name, 0, f"no files of posts in this directory ({' '.join(self.suffixes)})"))
             return
-        jsonl = functools.partial(self._json, split=split)  # only JSON Lines can be cut into byte ranges
-        reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": self._csv, ".tsv": self._csv,
+        # JSON Lines and CSV can be cut into byte ranges (FileBlock s) for worker processes
+        jsonl, csv_ = functools.partial(self._json, split=split), functools.partial(self._csv, split=split)
+        reader = {".jsonl": jsonl, ".ndjson": jsonl, ".json": jsonl, ".csv": csv_, ".tsv": csv_,
                   **dict.fromkeys(_WORKBOOK_SUFFIXES, self._workbook), **dict.fromkeys(PAGE_SUFFIXES, self._page),
                   }.get(suffix) if suffix in self.suffixes else None
         if reader is None:
@@ -357,7 +360,7 @@ class PostReader:
             return
         try:
             for row, payload in reader(path):
-                yield payload if isinstance(payload, (LineBlock, RawRow)) else RawRow(name, row, payload)
+                yield payload if isinstance(payload, (FileBlock, RawRow)) else RawRow(name, row, payload)
         except _FileError as exc:
             self._problem(RowProblem(name, 0, str(exc)))
         except PermissionError:
@@ -424,7 +427,11 @@ class PostReader:
             except UnicodeDecodeError:
                 raise _FileError(f"not valid {encoding} text after line {line_no}; rest of file skipped") from None
 
-    def _csv(self, path: Path):
+    def _csv(self, path: Path, split: int = 0):
+        """CSV (TSV by its suffix): the header row is looked for, then each row is read
+        into its fields. With ``split``, the rows after the header come as
+        :class:`CsvBlock` s of about ``split`` bytes where the file allows it
+        (:func:`_csv_cuts`)."""
         with path.open("rb") as fh:
             first = fh.read(65536)
             fh.seek(0)
@@ -434,40 +441,21 @@ class PostReader:
             escape = _line_encoding(encoding) is not None
             stream = io.TextIOWrapper(fh, encoding=encoding, errors="surrogateescape" if escape else "strict", newline="")
             delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-            if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide: only ever raised
-                csv.field_size_limit(CSV_FIELD_LIMIT)
-            lines = _LinesToTheEnd(stream)
-            rows = csv.reader(lines, delimiter=delimiter)
-            row_no = last_line = 0
-            try:
-                columns = None
-                header = _HeaderSearch(lambda row: self._check_header(row, path))
-                for row_no, row in enumerate(rows, 1):
-                    first_line, last_line = last_line + 1, rows.line_num
-                    if lines.ended and last_line > first_line:
-                        # a quote opened and never closed: the csv module reads the rest
-                        # of the file into one field and says nothing
-                        raise _FileError(f"a quote (\") opened in row {row_no} (line {first_line}) is never closed: "
-                                         f"lines {first_line}–{last_line} cannot be read as rows; rest of file skipped")
-                    if columns is None:
-                        if not any(c.strip() for c in row):
-                            continue
-                        if escape and any(_ESCAPED.search(c) for c in row):
-                            raise _FileError(f"the header row is not valid {encoding} text; give the encoding with --encoding")
-                        columns = header(row)
-                        continue
-                    if not any(c.strip() for c in row):
-                        continue
-                    if escape and any(_ESCAPED.search(c) for c in row):
-                        yield row_no, _undecodable_row(encoding)
-                        continue
-                    yield row_no, {field: row[i] if i < len(row) else None for i, field in columns.items()}
-                if columns is None:
-                    raise header.failure() or _empty("empty file", "header row")
-            except UnicodeDecodeError:
-                raise _FileError(f"not valid {encoding} text after row {row_no}; rest of file skipped") from None
-            except csv.Error as exc:
-                raise _FileError(f"broken CSV at row {row_no + 1}: {exc}; rest of file skipped") from None
+            records = _CsvRecords(stream, delimiter, encoding)
+            columns = None
+            header = _HeaderSearch(lambda row: self._check_header(row, path))
+            for _, row in records:
+                if not any(c.strip() for c in row):
+                    continue
+                if escape and any(_ESCAPED.search(c) for c in row):
+                    raise _FileError(f"the header row is not valid {encoding} text; give the encoding with --encoding")
+                columns = header(row)
+                if columns is not None:
+                    break
+            if columns is None:
+                raise header.failure() or _empty("empty file", "header row")
+            blocks = _csv_blocks(path, encoding, delimiter, columns, records.row, split) if split and escape else None
+            yield from blocks if blocks is not None else records.fields(columns, escape)
 
     def _workbook(self, path: Path):
         """Every sheet of a workbook (XLSX, XLSM, or Excel 97–2003 XLS) that has a header,
@@ -812,8 +800,21 @@ def _line_blocks(fh, name: str, encoding: str, nbytes: int) -> Iterator[tuple[in
         line_no += data.count(b"\n")
 
 
+class FileBlock:
+    """A stretch of a file's rows that the process handling them reads itself (see
+    :meth:`PostReader.blocks`): only where it is travels through the pipe."""
+
+    def rows(self) -> Iterator["RawRow"]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _read(self, offset: int, length: int) -> bytes:
+        with open(self.file, "rb") as fh:  # type: ignore[attr-defined]
+            fh.seek(offset)
+            return fh.read(length) if length >= 0 else fh.read()
+
+
 @dataclass(frozen=True)
-class LineBlock:
+class LineBlock(FileBlock):
     """Lines of a JSON Lines file from line ``first`` on: ``length`` bytes from byte
     ``offset``. Read by :meth:`rows` where they are parsed, so that a worker process
     gets this description instead of the lines."""
@@ -825,11 +826,141 @@ class LineBlock:
     encoding: str
 
     def rows(self) -> Iterator["RawRow"]:
-        with open(self.file, "rb") as fh:
-            fh.seek(self.offset)
-            data = fh.read(self.length)
+        data = self._read(self.offset, self.length)
         for line_no, line in _line_rows(data.split(b"\n"), self.first, self.encoding):
             yield RawRow(self.file, line_no, line)
+
+
+@dataclass(frozen=True)
+class CsvBlock(FileBlock):
+    """Rows of a CSV file after its header: ``length`` bytes from byte ``offset`` (-1:
+    to the end), which begin after ``row`` rows and ``line`` lines of the file, read
+    into ``columns`` (cell index → field) where they are parsed. A problem that ends
+    the reading of the file (:class:`_CsvRecords`) is the last row, numbered 0."""
+
+    file: str
+    offset: int
+    length: int
+    row: int
+    line: int
+    encoding: str
+    delimiter: str
+    columns: tuple[tuple[int, str], ...]
+
+    def rows(self) -> Iterator["RawRow"]:
+        # (UTF-8 with a BOM is UTF-8 past the file's start: a block never starts there)
+        stream = io.TextIOWrapper(io.BytesIO(self._read(self.offset, self.length)),
+                                  encoding=_line_encoding(self.encoding), errors="surrogateescape", newline="")
+        records = _CsvRecords(stream, self.delimiter, self.encoding, self.row, self.line)
+        try:
+            for row_no, fields in records.fields(dict(self.columns), escape=True):
+                yield RawRow(self.file, row_no, fields)
+        except _FileError as exc:
+            yield RawRow(self.file, 0, RowError(str(exc)))
+
+
+def _csv_blocks(path: Path, encoding: str, delimiter: str, columns: dict[int, str], header_rows: int,
+                nbytes: int) -> Optional[Iterator[tuple[int, CsvBlock]]]:
+    """The rows of a CSV file after its first ``header_rows`` as ``(row, CsvBlock)`` of
+    about ``nbytes`` (:func:`_csv_cuts`), or None when it cannot be cut even there."""
+    fh = path.open("rb")
+    cuts = _csv_cuts(fh, delimiter.encode("ascii"), header_rows, nbytes)
+    start = next(cuts, None)
+    if start is None:
+        fh.close()
+        return None
+
+    def blocks():
+        with fh:
+            prev = start
+            for cut in chain(cuts, [None]):
+                offset, rows, lines = prev
+                length = cut[0] - offset if cut is not None else -1
+                yield rows + 1, CsvBlock(str(path), offset, length, rows, lines, encoding, delimiter,
+                                         tuple(columns.items()))
+                prev = cut
+
+    return blocks()
+
+
+#: what may stand right before a quote that opens a field and right after one that
+#: closes it, besides the delimiter (and the file's start and end); a quote beside
+#: anything else is text to the csv module (王"五, 王 "五"), which :func:`_csv_cuts`
+#: does not follow
+_FIELD_EDGES = b'\r\n"'
+#: bytes of a CSV file read at a time while looking for where to cut it
+CSV_CUT_CHUNK = 1 << 20
+
+
+def _csv_cuts(fh, delimiter: bytes, header_rows: int, nbytes: int) -> Iterator[tuple[int, int, int]]:
+    """Where an open CSV file may be cut into blocks of rows: ``(byte offset, rows
+    before it, lines before it)``, first right after the first ``header_rows`` rows,
+    then at the first line end after every ``nbytes``. The quotes are followed from the
+    start of the file and a cut falls on a line end outside quoted fields: the csv
+    module's reading, as long as every quote stands at the edge of a field (as CSV
+    writers put them). At the first that does not — or a lone CR, a NUL, or a stretch
+    that may hold a field longer than the csv module reads — no further cut is made:
+    the rest of the file is one block, read as a whole file is."""
+    edges = frozenset(delimiter + _FIELD_EDGES)
+    quoted = made = False
+    rows = lines = base = 0
+    last = 0
+    prev: Optional[int] = None  # the byte before the chunk (None: the file's start)
+    carry = b""
+    while True:
+        more = fh.read(CSV_CUT_CHUNK)
+        data, end_of_file = carry + more, not more
+        carry = b""
+        if not end_of_file and data.endswith((b'"', b"\r")):  # judged with the byte after it
+            data, carry = data[:-1], data[-1:]
+        start = pos = 3 if base == 0 and data.startswith(codecs.BOM_UTF8) else 0
+        if b"\0" in data or data.count(b"\r") != data.count(b"\r\n"):
+            return  # (a lone CR ends a line, and a row outside quotes)
+        while True:
+            q = data.find(b'"', pos)
+            stop = len(data) if q < 0 else q
+            if quoted:
+                lines += data.count(b"\n", pos, stop)
+            else:
+                while True:
+                    if made:
+                        at = max(pos, last + nbytes - base)
+                        nl = data.find(b"\n", at, stop) if at < stop else -1
+                    else:
+                        nl = _nth(data, b"\n", pos, stop, header_rows - rows)
+                    if nl < 0:
+                        break
+                    n = data.count(b"\n", pos, nl + 1)
+                    rows, lines, pos = rows + n, lines + n, nl + 1
+                    if made and base + pos - last > CSV_FIELD_LIMIT:
+                        return
+                    last, made = base + pos, True
+                    yield last, rows, lines
+                n = data.count(b"\n", pos, stop)
+                rows, lines = rows + n, lines + n
+            if q < 0:
+                break
+            if quoted:  # a quote that closes a field (or the first of a doubled one)
+                ok = q + 1 == len(data) or data[q + 1] in edges
+            else:
+                before = data[q - 1] if q > start else prev
+                ok = before is None or before in edges
+            if not ok:
+                return
+            quoted, pos = not quoted, q + 1
+        if end_of_file:
+            return
+        prev, base = (data[-1] if data else prev), base + len(data)
+
+
+def _nth(data: bytes, sub: bytes, start: int, stop: int, n: int) -> int:
+    """Where the ``n``-th ``sub`` in ``data[start:stop]`` is, or -1."""
+    at = start - 1
+    for _ in range(n):
+        at = data.find(sub, at + 1, stop)
+        if at < 0:
+            return -1
+    return at
 
 
 @dataclass(frozen=True)
@@ -1190,6 +1321,56 @@ class _LinesToTheEnd:
     def __iter__(self):
         yield from self._stream
         self.ended = True
+
+
+class _CsvRecords:
+    """The records of a CSV text stream as ``(row number, cells)``, numbered on from
+    ``row`` (lines on from ``line``: a block of a file starts past its first rows). What
+    ends the reading of the file is raised as :class:`_FileError`: a quote never
+    closed, broken CSV, text not in the encoding. Iterated once, in steps: the header
+    is looked for, then :meth:`fields` reads on."""
+
+    def __init__(self, stream, delimiter: str, encoding: str, row: int = 0, line: int = 0):
+        if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide: only ever raised
+            csv.field_size_limit(CSV_FIELD_LIMIT)
+        self._lines = _LinesToTheEnd(stream)
+        self._reader = csv.reader(self._lines, delimiter=delimiter)
+        self.encoding = encoding
+        self.row = row
+        self._line = line
+        self._records = self._read()
+
+    def __iter__(self):
+        return self._records
+
+    def _read(self) -> Iterator[tuple[int, list]]:
+        reader, at = self._reader, self._line
+        last_line = 0
+        try:
+            for cells in reader:
+                self.row += 1
+                first_line, last_line = last_line + 1, reader.line_num
+                if self._lines.ended and last_line > first_line:
+                    # a quote opened and never closed: the csv module reads the rest
+                    # of the file into one field and says nothing
+                    raise _FileError(f"a quote (\") opened in row {self.row} (line {at + first_line}) is never closed: "
+                                     f"lines {at + first_line}–{at + last_line} cannot be read as rows; rest of file skipped")
+                yield self.row, cells
+        except UnicodeDecodeError:
+            raise _FileError(f"not valid {self.encoding} text after row {self.row}; rest of file skipped") from None
+        except csv.Error as exc:
+            raise _FileError(f"broken CSV at row {self.row + 1}: {exc}; rest of file skipped") from None
+
+    def fields(self, columns: dict[int, str], escape: bool) -> Iterator[tuple[int, "dict | RowError"]]:
+        """The rows still to read, each as its fields (blank rows left out); a row with
+        undecodable bytes (kept as escapes when ``escape``) is a :class:`RowError`."""
+        for row_no, cells in self:
+            if not any(c.strip() for c in cells):
+                continue
+            if escape and any(_ESCAPED.search(c) for c in cells):
+                yield row_no, _undecodable_row(self.encoding)
+                continue
+            yield row_no, {field: cells[i] if i < len(cells) else None for i, field in columns.items()}
 
 
 _ESCAPED = re.compile("[\udc80-\udcff]")
