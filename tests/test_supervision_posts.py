@@ -662,6 +662,38 @@ def test_csv_blocks_that_must_not_be_cut_further(tmp_path, monkeypatch, case, ba
         assert [r[1]["text"] for r in serial[-11:-9]] == ['王"五说', "第70篇正文"]
 
 
+def _damaged(data: bytes, rnd) -> bytes:
+    """``data`` with a few bytes changed, cut out, inserted or repeated."""
+    data = bytearray(data)
+    for _ in range(rnd.randint(1, 5)):
+        i = rnd.randrange(len(data) + 1)
+        how = rnd.random()
+        if how < 0.3 and i < len(data):
+            data[i] = rnd.randrange(256)
+        elif how < 0.5:
+            del data[i : i + rnd.randint(1, 50)]
+        elif how < 0.8:
+            data[i:i] = rnd.choice([b'"', b'""', b"\n", b"\r", b"\r\n", b",", b"\t", b"\0", "“".encode(), b"\xe4"])
+        else:
+            j = rnd.randrange(len(data) + 1)
+            data[i:i] = data[j : j + rnd.randint(1, 80)]
+    return bytes(data)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_csv_blocks_on_damaged_files_hold_the_rows_of_the_file_read_whole(tmp_path, monkeypatch, seed):
+    import random
+
+    rnd = random.Random(seed)
+    for k in range(100):
+        path = _csv_file(tmp_path / ("p.tsv" if k % 5 == 0 else "p.csv"), seed=k, n=rnd.randint(1, 30),
+                         newline=rnd.choice(["\n", "\r\n"]), delimiter=rnd.choice([",", "\t"]),
+                         encoding=rnd.choice(["utf-8", "gbk", "utf-8-sig"]))
+        path.write_bytes(_damaged(path.read_bytes(), rnd))
+        monkeypatch.setattr(posts_module, "CSV_CUT_CHUNK", rnd.choice([1, 3, 64, 1 << 20]))
+        assert _read_in_blocks(path, rnd.choice([1, 10, 100]))[0] == _read_serially(path), (seed, k)
+
+
 def test_a_csv_without_a_line_end_at_its_end(tmp_path):
     path = _csv_file(tmp_path / "p.csv", n=30, tail="p60,账号,正文")
     rows, blocks = _read_in_blocks(path, 40)
