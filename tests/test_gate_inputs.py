@@ -122,6 +122,13 @@ def test_html_visible_text_only_with_source_lines(tmp_path, scanner):
     assert HTML[span[0] : span[1]] == "环保局"  # verbatim: a fix can point into the file
     assert doc.source_span(r.findings[1].start, r.findings[1].end) is None  # broken over lines: no exact span
     assert r.region(r.findings[1]) == (7, 8, 8, 5)
+    # the map travels back from a --jobs worker (as arrays of integers) and still says the same
+    import pickle
+
+    back = pickle.loads(pickle.dumps(r))
+    every = [(a, b) for a in range(len(doc.text) + 1) for b in range(a, min(a + 9, len(doc.text) + 1))]
+    assert [back.document.source_map.region(a, b) for a, b in every] == [doc.source_map.region(a, b) for a, b in every]
+    assert [back.document.source_span(a, b) for a, b in every] == [doc.source_span(a, b) for a, b in every]
 
 
 def test_html_script_and_style_never_read_even_unclosed_elsewhere(scanner):
@@ -432,3 +439,49 @@ def test_bytes_that_are_not_text(data, encoding, message):
     with pytest.raises(InputError) as exc:
         read_bytes(data, "a.txt", encoding=encoding)
     assert str(exc.value) == message
+
+
+# ------------------------------------------------------------------ --jobs
+def _results(results):
+    """What a user sees of each result: its name, error, findings (with their places)
+    and suppressed findings."""
+    return [(r.name, r.error, [(f.code, f.start, f.end, f.line, f.column, f.suggestions) for f in r.findings],
+             [f.code for f in r.suppressed], r.published) for r in results]
+
+
+def test_jobs_check_files_in_workers_with_the_same_results_in_order(tmp_path, scanner, monkeypatch):
+    from cuomin import check as check_module
+
+    monkeypatch.setattr(check_module, "CHECK_BLOCK", 2)  # several blocks from a few files
+    files = {f"{i:02d}.txt": f"第{i}段：{POL}，工作己经完成。" for i in range(9)}
+    files.update({
+        "page.html": f"<html><head><meta name='PubDate' content='2019-01-02'></head><body><p>国家工商总局</p><p>{POL}</p></body></html>",
+        "notes.md": f"# 标题\n\n{POL} `{POL}`\n<!-- cuomin: ignore POL001 -->\n{POL}\n",
+        "old.doc": b"\xd0\xcf\x11\xe0",
+        "empty.txt": b"",
+        "binary.txt": b"\x00\x01\x02\xff" * 20,
+    })
+    tree(tmp_path, files)
+    doc = docx.Document()
+    doc.add_paragraph(POL)
+    doc.save(tmp_path / "draft.docx")
+    inputs = [str(tmp_path), str(tmp_path / "01.txt")]
+    one = _results(check_inputs(scanner, inputs, default_date=DATE))
+    assert len(one) == 16 and [r[0][-7:] for r in one if r[1]] == ["ary.txt", "old.doc"]
+    # with each file read, checked (and its HTML located) in a worker, or in this process
+    for jobs in (2, 3):
+        assert _results(check_inputs(scanner, inputs, default_date=DATE, jobs=jobs)) == one
+    # standard input is read here, in its turn
+    monkeypatch.setattr("sys.stdin", type("In", (), {"buffer": __import__("io").BytesIO(POL.encode())})())
+    got = _results(check_inputs(scanner, ["-", *inputs], default_date=DATE, jobs=2))
+    assert got[0][:3] == ("<stdin>", None, [("POL001", 0, 7, 1, 1, ["中华人民共和国"])]) and got[1:] == one
+
+
+def test_cli_check_jobs_prints_what_one_process_does(tmp_path):
+    tree(tmp_path, {f"{i:02d}.txt": f"{POL}{i}" for i in range(20)})
+    outputs = []
+    for jobs in ("1", "2"):
+        r = run(["--jobs", jobs, "--format", "json", str(tmp_path)])
+        outputs.append((r.exit_code, r.stdout))
+    assert outputs[0] == outputs[1] and outputs[0][0] == 1
+    assert len(json.loads(outputs[0][1])["files"]) == 20

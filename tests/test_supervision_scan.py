@@ -216,12 +216,13 @@ def _fail_in_worker(parent: int, how: str):
 
 @pytest.mark.parametrize("how, message", [("raise", "ValueError: broken rule"), ("die", "exit code 3")])
 def test_a_failing_worker_is_an_error_not_a_hang(tmp_path, scanner, monkeypatch, how, message):
+    from cuomin import parallel
     from cuomin.supervision import batch
 
     monkeypatch.setattr(batch._RowJob, "__call__", _fail_in_worker(os.getpid(), how))
     # this process must not take the worker's queued blocks itself (as it does at the
     # end of the input): on a slow machine it could take them all before the worker starts
-    monkeypatch.setattr(batch, "_take", lambda tasks: None)
+    monkeypatch.setattr(parallel, "_take", lambda tasks: None)
     with pytest.raises(RuntimeError, match=message):
         list(scan_reader(scanner, PostReader([_rows(tmp_path, 300)]), jobs=2, chunksize=5, block_bytes=200))
     assert not multiprocessing.active_children()
@@ -331,29 +332,29 @@ V1_PROC = "4:memory:/docker/abc\n2:cpu,cpuacct:/docker/abc\n1:name=systemd:/dock
     ("1:name=systemd:/\n", {"cpu.max": "100000 100000\n"}, None),  # no cpu controller at all
 ])
 def test_cgroup_cpu_quota(tmp_path, proc, files, quota):
-    from cuomin.supervision.batch import cgroup_cpu_quota
+    from cuomin.parallel import cgroup_cpu_quota
 
     assert cgroup_cpu_quota(*_cgroup_tree(tmp_path, proc, files)) == quota
 
 
 def test_jobs_0_is_the_cpus_this_process_may_use(tmp_path, monkeypatch):
-    from cuomin.supervision import batch
+    from cuomin import parallel
 
     host = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert batch.resolve_jobs(0) == min(batch.usable_cpus(), batch.AUTO_JOBS_MAX) <= host
-    assert batch.resolve_jobs(3) == 3 and batch.resolve_jobs(64) == 64  # asked for: not capped
-    monkeypatch.setattr(batch, "usable_cpus", lambda: 64)
-    assert batch.resolve_jobs(0) == batch.AUTO_JOBS_MAX == 8
+    assert parallel.resolve_jobs(0) == min(parallel.usable_cpus(), parallel.AUTO_JOBS_MAX) <= host
+    assert parallel.resolve_jobs(3) == 3 and parallel.resolve_jobs(64) == 64  # asked for: not capped
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 64)
+    assert parallel.resolve_jobs(0) == parallel.AUTO_JOBS_MAX == 8
     monkeypatch.undo()
-    monkeypatch.setattr(batch.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
     limited = _cgroup_tree(tmp_path, "0::/\n", {"cpu.max": "150000 100000\n"})
-    assert batch.usable_cpus(*limited) == 2  # 1.5 CPUs of time: two processes use it
+    assert parallel.usable_cpus(*limited) == 2  # 1.5 CPUs of time: two processes use it
     tiny = _cgroup_tree(tmp_path / "t", "0::/\n", {"cpu.max": "10000 100000\n"})
-    assert batch.usable_cpus(*tiny) == 1
-    assert batch.usable_cpus(str(tmp_path / "none"), str(tmp_path / "none")) == 64  # no cgroups: the affinity
-    monkeypatch.delattr(batch.os, "sched_getaffinity", raising=False)
-    monkeypatch.setattr(batch.os, "cpu_count", lambda: None)
-    assert batch.usable_cpus(str(tmp_path / "none"), str(tmp_path / "none")) == 1
+    assert parallel.usable_cpus(*tiny) == 1
+    assert parallel.usable_cpus(str(tmp_path / "none"), str(tmp_path / "none")) == 64  # no cgroups: the affinity
+    monkeypatch.delattr(parallel.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: None)
+    assert parallel.usable_cpus(str(tmp_path / "none"), str(tmp_path / "none")) == 1
 
 
 def test_cli_scan_uses_every_usable_cpu_unless_told(monkeypatch):

@@ -15,15 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .engine.scanner import Scanner
 from .models import FAIL_ON_CHOICES, Finding, fails  # noqa: F401 - FAIL_ON_CHOICES: part of this API
+from .parallel import resolve_jobs, shared_map
 from .readers import Document, InputError, Region, read_document, read_stdin
 from .readers.walk import expand
 from .suppress import split_suppressed
-
 
 
 @dataclass
@@ -87,21 +88,66 @@ def check_inputs(
     encoding: Optional[str] = None,
     stdin_name: str = "<stdin>",
     skip: Iterable[Path] = (),
+    jobs: int = 1,
 ) -> Iterator[CheckResult]:
     """Check each input in turn: a file, a directory (walked, leaving out ``skip``:
     the allow-list files of the configuration), or ``-`` for standard input. Each is
     judged at ``published``, else its own date, else ``default_date``
-    (:func:`check_document`)."""
-    for item in expand(inputs, skip):
+    (:func:`check_document`). With ``jobs`` > 1 (``0``: one per usable CPU) the files
+    are read and checked ``CHECK_BLOCK`` at a time by this process and ``jobs`` − 1
+    workers (:func:`~cuomin.parallel.shared_map`); the results come in input order
+    all the same."""
+    job = _CheckJob(scanner, published, default_date, encoding, stdin_name)
+    items = expand(inputs, skip)
+    jobs = resolve_jobs(jobs)
+    if jobs == 1:
+        yield from map(job, items)
+        return
+    # only this process can read standard input, and an InputError would lose its
+    # name on the way to a worker: both are done here, in their turn
+    here = (job(item) if item == "-" or isinstance(item, InputError) else item for item in items)
+    blocks = shared_map(job.block, _batches(here, CHECK_BLOCK), jobs - 1)
+    try:
+        for block in blocks:
+            yield from block
+    finally:  # stopped early: end the workers now
+        blocks.close()
+
+
+#: files a worker reads and checks at a time
+CHECK_BLOCK = 8
+
+
+@dataclass(frozen=True)
+class _CheckJob:
+    """Check one input: a path (or ``-``), a walk's :class:`InputError`, or a result
+    already made (which passes through)."""
+
+    scanner: Scanner
+    published: Optional[dt.date]
+    default_date: Optional[dt.date]
+    encoding: Optional[str]
+    stdin_name: str
+
+    def __call__(self, item) -> CheckResult:
+        if isinstance(item, CheckResult):
+            return item
         if isinstance(item, InputError):
-            yield CheckResult(item.name or str(item), error=str(item))
-            continue
+            return CheckResult(item.name or str(item), error=str(item))
         try:
-            doc = read_input(item, encoding, stdin_name)
+            doc = read_input(item, self.encoding, self.stdin_name)
         except InputError as exc:
-            yield CheckResult(stdin_name if item == "-" else item, error=str(exc))
-            continue
-        yield check_document(scanner, doc, published, default=default_date)
+            return CheckResult(self.stdin_name if item == "-" else item, error=str(exc))
+        return check_document(self.scanner, doc, self.published, default=self.default_date)
+
+    def block(self, items: list) -> list[CheckResult]:
+        return [self(item) for item in items]
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 def exit_code(results: Iterable[CheckResult], fail_on: str) -> int:

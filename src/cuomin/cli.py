@@ -104,6 +104,11 @@ def _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache, fai
     return settings, scanner
 
 
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+                           help="Processes at work (reading and checking): this one and N-1 workers "
+                                "(0: one per CPU it may use, at most 8).")
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True)
@@ -118,8 +123,9 @@ def _rule_set(config_path, isolated, select, ignore, allow, packs, no_cache, fai
 @click.option("--stdin-name", default="<stdin>", show_default=True,
               help="Name shown for standard input; its suffix picks the reader (.md, .html, .docx).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@jobs_option
 def check(paths, fmt, fail_on, published, select, ignore, allow, packs, config_path, isolated, no_cache, fix, write,
-          record_path, encoding, stdin_name, color):
+          record_path, encoding, stdin_name, color, jobs):
     """Check files, directories (walked; .cuominignore honoured) or standard input
     (- or no PATH): .txt, .md, .html, .docx. See docs/cli-check.md."""
     from .check import check_inputs, exit_code  # (here: the other commands never read documents)
@@ -131,7 +137,7 @@ def check(paths, fmt, fail_on, published, select, ignore, allow, packs, config_p
     # --date judges every input at that date; else a web page is judged at its own
     # publication date, and anything else at the configuration's date (or today)
     for result in check_inputs(scanner, paths or ["-"], published=published, default_date=settings.date,
-                               encoding=encoding, stdin_name=stdin_name, skip=settings.allow_files()):
+                               encoding=encoding, stdin_name=stdin_name, skip=settings.allow_files(), jobs=jobs):
         if result.error:
             click.echo(f"cuomin: {result.error}", err=True)
         results.append(result)
@@ -289,9 +295,6 @@ def _write_output(data, output, fmt: str) -> None:
 
 ledger_option = click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False), metavar="DB",
                              help="Rectification ledger (SQLite file), e.g. cuomin.db.")
-jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-                           help="Processes at work (scanning, or reading web pages): this one and N-1 workers "
-                                "(0: one per CPU it may use, at most 8).")
 report_format_option = click.option(
     "--format", "fmt", type=click.Choice(["md", "csv", "xlsx", "json"]), default="md", show_default=True
 )

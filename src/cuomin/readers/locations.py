@@ -9,8 +9,8 @@ and per-line ``labels`` name what a line is (DOCX: "第12段", "表格1 第2行�
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 
@@ -52,63 +52,61 @@ class LineIndex:
         return Region(sl, sc, el, ec)
 
 
-@dataclass
-class _Segment:
-    text_start: int
-    source_start: int
-    length: int
-    verbatim: bool  # text[t:t+n] == source[s:s+n]
-
-
 class SegmentMap:
     """Extracted-text offsets → source offsets, built in text order by a reader.
 
     A *verbatim* segment is text copied unchanged from the source; any other segment
     (a line break inserted for a block element, collapsed white space, a character
-    reference) points at the source position it stands for.
+    reference) points at the source position it stands for. The segments are kept as
+    four arrays of integers (where each starts in the text and in the source, its
+    length, whether it is verbatim): a page has a hundred or more, and a map travels
+    back from ``--jobs`` workers with its document, as bytes rather than as objects.
     """
 
     def __init__(self, source: str):
         self.source = source
         self.lines = LineIndex(source)
-        self._segments: list[_Segment] = []
-        self._starts: list[int] = []
+        self._starts = array("q")
+        self._sources = array("q")
+        self._lengths = array("q")
+        self._verbatim = array("b")
 
     def add(self, text_start: int, source_start: int, length: int, verbatim: bool) -> None:
         if length <= 0:
             return
-        last = self._segments[-1] if self._segments else None
         if (
-            last is not None
-            and verbatim
-            and last.verbatim
-            and last.text_start + last.length == text_start
-            and last.source_start + last.length == source_start
+            verbatim
+            and self._verbatim
+            and self._verbatim[-1]
+            and self._starts[-1] + self._lengths[-1] == text_start
+            and self._sources[-1] + self._lengths[-1] == source_start
         ):
-            last.length += length
+            self._lengths[-1] += length
             return
-        self._segments.append(_Segment(text_start, source_start, length, verbatim))
         self._starts.append(text_start)
+        self._sources.append(source_start)
+        self._lengths.append(length)
+        self._verbatim.append(verbatim)
 
-    def _segment(self, offset: int) -> Optional[_Segment]:
-        i = bisect_right(self._starts, offset) - 1
-        return self._segments[i] if i >= 0 else None
+    def _segment(self, offset: int) -> int:
+        """The index of the segment holding text ``offset`` (-1: before the first)."""
+        return bisect_right(self._starts, offset) - 1
 
     def source_offset(self, offset: int) -> int:
-        seg = self._segment(offset)
-        if seg is None:
+        i = self._segment(offset)
+        if i < 0:
             return 0
-        if seg.verbatim:
-            return seg.source_start + min(offset - seg.text_start, seg.length)
-        return seg.source_start
+        if self._verbatim[i]:
+            return self._sources[i] + min(offset - self._starts[i], self._lengths[i])
+        return self._sources[i]
 
     def source_span(self, start: int, end: int) -> Optional[tuple[int, int]]:
         """The source span holding exactly ``text[start:end]``, or None when the
         text there is not a verbatim copy of one source span."""
-        seg = self._segment(start)
-        if seg is None or not seg.verbatim or end > seg.text_start + seg.length or end < start:
+        i = self._segment(start)
+        if i < 0 or not self._verbatim[i] or end > self._starts[i] + self._lengths[i] or end < start:
             return None
-        s = seg.source_start + (start - seg.text_start)
+        s = self._sources[i] + (start - self._starts[i])
         return s, s + (end - start)
 
     def region(self, start: int, end: int) -> Region:
