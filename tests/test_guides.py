@@ -325,6 +325,20 @@ def test_workbook_cells_that_link_to_the_forms(tmp_path):
     assert (g.problems, g.forms, g.forms_unverified) == ([], 2, 1)
 
 
+def test_workbook_cells_with_hyperlink_formulas_to_the_forms(tmp_path):
+    """A generated export writes =HYPERLINK("表格/申请表.docx", "下载"): the address is the form."""
+    form(tmp_path / "表格" / "申请表.docx", ("姓名", ""))
+    (tmp_path / "表格" / "申请表（样表）.jpg").write_bytes(JPEG)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    row = guide(空表='=HYPERLINK("表格/申请表.docx","下载")', 样表='=HYPERLINK("表格/申请表（样表）.jpg","下载")')
+    ws.append(list(row))
+    ws.append(list(row.values()))
+    wb.save(tmp_path / "g.xlsx")
+    (g,) = guide_report([tmp_path / "g.xlsx"]).guides
+    assert (g.problems, g.forms, g.forms_unverified) == (["样表“表格/申请表（样表）.jpg”为图片（JPEG图片），不可编辑"], 2, 0)
+
+
 def test_links_downloaded_into_the_forms_dir_are_checked(tmp_path):
     (tmp_path / "下载").mkdir()
     (tmp_path / "下载" / "申请表.jpg").write_bytes(JPEG)

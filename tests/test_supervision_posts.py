@@ -220,6 +220,42 @@ def test_xlsx_url_cells_that_are_hyperlinks_give_their_address(tmp_path):
     assert posts_module.sheet_links(tmp_path / "none.xlsx") == {}  # unreadable: no links, no error
 
 
+def _rewrite_sheet(path: Path, edit) -> None:
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = edit(parts["xl/worksheets/sheet1.xml"].decode()).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+def test_xlsx_url_cells_that_are_hyperlink_formulas_give_their_address(tmp_path, monkeypatch):
+    """Generated exports write links as formulas: =HYPERLINK("https://…", "原文链接")."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["编号", "正文", "原文链接"])
+    ws.append(["1", "正文", '=HYPERLINK("https://x.gov.cn/p?a=1&b=2","原文链接")'])
+    ws.append(["2", "正文", '=hyperlink("https://x.gov.cn/""q""")'])  # lower case; a quote doubled
+    ws.append(["3", "正文", "=HYPERLINK(A3)"])  # a cell's reference: not followed
+    ws.append(["4", "正文", "https://x.gov.cn/4"])  # an address as the cell's value: kept
+    ws.append(["5", "正文", None])
+    path = tmp_path / "p.xlsx"
+    wb.save(path)  # (openpyxl writes formulas without their values: the cells read empty)
+    assert [(p.id, p.url) for p in PostReader([path])] == [
+        ("1", "https://x.gov.cn/p?a=1&b=2"), ("2", 'https://x.gov.cn/"q"'), ("3", ""),
+        ("4", "https://x.gov.cn/4"), ("5", "")]
+    # saved by Excel or WPS, a formula's cell holds its value too: the text shown
+    _rewrite_sheet(path, lambda xml: xml.replace("<v></v>", '<v>原文链接</v>').replace('<c r="C2"', '<c r="C2" t="str"'))
+    assert [p.url for p in PostReader([path])][:2] == ["https://x.gov.cn/p?a=1&b=2", 'https://x.gov.cn/"q"']
+    # a sheet too large to read again for an empty cell is not; one that shows link text is
+    monkeypatch.setattr(posts_module, "FORMULA_SCAN_BYTES", 10)
+    assert [p.url for p in PostReader([path])][:2] == ["https://x.gov.cn/p?a=1&b=2", 'https://x.gov.cn/"q"']
+    wb.save(path)
+    assert [p.url for p in PostReader([path])][:2] == ["", ""]
+    assert posts_module.sheet_formula_links(tmp_path / "none.xlsx") == {}  # unreadable: no links, no error
+
+
 def _workbooks(tmp_path, n: int) -> list[Path]:
     openpyxl = pytest.importorskip("openpyxl")
     paths = []

@@ -11,7 +11,8 @@ text layer), not a picture and not an empty file. Real bulletins cite "样表为
 Guides come one per row (CSV, XLSX/XLS, JSON Lines, a JSON array, API replies), read
 by the posts' :class:`~cuomin.supervision.posts.PostReader` with guide columns; a row's
 forms are file paths (relative to ``forms_dir``) or links, several in a cell separated
-by new lines or semicolons (a workbook cell that is a hyperlink gives its address).
+by new lines or semicolons (a workbook cell that is a hyperlink, or a HYPERLINK formula,
+gives its address).
 Links are not fetched (no network): one whose file was downloaded into ``forms_dir``
 under its own name is judged by that file, the others are counted as not verified.
 """

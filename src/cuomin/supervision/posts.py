@@ -471,7 +471,7 @@ class PostReader:
             sheets += 1
             name = str(path) if sheet.index == 0 else f"{path}#{sheet.name}"
             header = _HeaderSearch(lambda row: self._check_header(row, path))
-            rows, columns, links = sheet.rows, None, {}
+            rows, columns, links = sheet.rows, None, None
             for row_no in range(1, len(rows) + 1):  # rows are numbered from the sheet's first
                 row, rows[row_no - 1] = rows[row_no - 1], None  # (let go of what was used)
                 if not any(c not in (None, "") for c in row):
@@ -481,13 +481,13 @@ class PostReader:
                     if columns is None:
                         continue
                     link_fields = self.columns.links if self.columns is not None else _POST_LINKS
-                    if any(f in link_fields for f in columns.values()):
-                        links = sheet_links(path, sheet.index)
-                    link_cols = [i for i, f in columns.items() if f in link_fields] if links else []
+                    link_cols = [i for i, f in columns.items() if f in link_fields]
+                    if link_cols:
+                        links = _SheetLinks(path, sheet.index)
                     continue
                 fields = {field: row[i] if i < len(row) else None for i, field in columns.items()}
                 for i in link_cols:  # a cell that is a hyperlink ("原文链接", "下载"): its address
-                    target = links.get((row_no, sheet.first_col + i))
+                    target = links.get(row_no, sheet.first_col + i, fields[columns[i]])
                     if target:
                         fields[columns[i]] = target
                 yield row_no, RawRow(name, row_no, fields)
@@ -676,6 +676,77 @@ def sheet_links(path: Path, index: int = 0) -> dict[tuple[int, int], str]:
         for row in range(r1, r2 + 1):
             for col in range(c1, c2 + 1):
                 links[(row, col)] = target
+    return links
+
+
+class _SheetLinks:
+    """The addresses behind a sheet's cells: its hyperlinks (:func:`sheet_links`), read
+    with the header, and its HYPERLINK formulas (:func:`sheet_formula_links`), read once
+    a linked column's cell shows something that is not an address — 下载 or 原文链接, as
+    Excel and WPS save a formula's value, or nothing, as libraries write formulas without
+    one; for an empty cell only when the sheet's XML is under
+    :data:`FORMULA_SCAN_BYTES` (a posts export's empty url column is common, and a
+    sheet's XML is about its text's size to read again)."""
+
+    def __init__(self, path: Path, index: int):
+        self.path, self.index = path, index
+        self.links = sheet_links(path, index)
+        self.formulas: Optional[dict] = None  # (None: not read)
+        self.too_big = False  # to be read for empty cells
+
+    def get(self, row: int, col: int, shown) -> Optional[str]:
+        target = self.links.get((row, col))
+        if target or _an_address(shown):
+            return target
+        if self.formulas is None:
+            empty = shown in (None, "")
+            if empty and self.too_big:
+                return None
+            self.formulas = sheet_formula_links(self.path, self.index, FORMULA_SCAN_BYTES if empty else None)
+            if self.formulas is None:
+                self.too_big = True
+                return None
+        return self.formulas.get((row, col))
+
+
+def _an_address(value) -> bool:
+    """Whether a cell's value reads as a URL or a file's path (not 下载 or 原文链接)."""
+    return isinstance(value, str) and any(c in value for c in "./\\:")
+
+
+#: the largest sheet XML (bytes) read for HYPERLINK formulas when a linked cell is empty
+FORMULA_SCAN_BYTES = 4 << 20
+_FORMULA_CELL = re.compile(r'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*<(?:\w+:)?f\b[^>]*>([^<]*)<')
+_ANY_HYPERLINK = re.compile(rb"(?i)hyperlink\(")
+_HYPERLINK_ARG = re.compile(r'\bHYPERLINK\(\s*"((?:[^"]|"")*)"', re.IGNORECASE)
+
+
+def sheet_formula_links(path: Path, index: int = 0, max_bytes: Optional[int] = None) -> Optional[dict]:
+    """The addresses of an XLSX sheet's HYPERLINK formulas (``=HYPERLINK("https://…",
+    "下载")``, as generated exports write links): ``(row, column)`` → the address, for a
+    first argument written as a string (not a cell's reference). None when the sheet's
+    XML is larger than ``max_bytes``; empty for other workbooks or when it cannot be read."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = _sheet_part(z, index)
+            if max_bytes is not None and z.getinfo(part).file_size > max_bytes:
+                return None
+            data = z.read(part)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return {}
+    if _ANY_HYPERLINK.search(data) is None:
+        return {}
+    links = {}
+    for cell in _FORMULA_CELL.finditer(data.decode("utf-8", "replace")):
+        arg = _HYPERLINK_ARG.search(html.unescape(cell.group(3)))
+        target = arg.group(1).replace('""', '"').strip() if arg else ""
+        if target:
+            links[(int(cell.group(2)), _column_index(cell.group(1)))] = target
     return links
 
 
