@@ -16,6 +16,8 @@ import pytest
 
 from cuomin.supervision.forms import KINDS, FormFile, inspect_form
 
+from .docfile import word_document
+
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -172,6 +174,16 @@ def ole(*streams: str) -> bytes:
 def test_ole2(tmp_path, name, streams, kind, detail):
     form = inspect(tmp_path, name, ole(*streams))
     check(form, kind, detail, usable=kind not in ("other", "unreadable"))
+
+
+def test_word_97_and_wps_forms_give_their_text(tmp_path):
+    data = word_document([("Form\r", True), ("姓名\x07\x07住址\x07\x07\r", False)])
+    for name, kind, detail in (("a.doc", "doc", "Word 97-2003文档（.doc）"), ("a.wps", "wps", "WPS文字文档（.wps）")):
+        check(inspect(tmp_path, name, data), kind, detail, "Form\n姓名\n\n住址\n\n", usable=True)
+    # a password: not usable; a Word 95 file: Word opens it, its text is not read
+    check(inspect(tmp_path, "b.doc", word_document([("x\r", False)], encrypted=True)), "unreadable", "有密码保护的Word文件")
+    check(inspect(tmp_path, "c.doc", word_document([("x\r", False)], nfib=0x0065)), "doc", "Word 97-2003文档（.doc）",
+          usable=True)
 
 
 def test_ole2_name_outside_a_directory_entry_does_not_count(tmp_path):

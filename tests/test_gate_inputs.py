@@ -17,6 +17,7 @@ from cuomin.readers import InputError, read_bytes, read_document
 from cuomin.readers.walk import expand
 
 from .conftest import DATE
+from .docfile import word_document
 
 POL = "中华人名共和国"
 
@@ -321,17 +322,53 @@ def test_a_broken_header_part_is_an_input_error(tmp_path, scanner):
     assert r.error.startswith(f"{p}: a broken .docx package (XMLSyntaxError: ")
 
 
-def test_bad_docx_and_old_doc_are_input_errors(tmp_path, scanner):
-    bad = tmp_path / "bad.docx"
-    bad.write_bytes(b"PK\x03\x04 not really a zip")
-    old = tmp_path / "old.docx"
-    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
-    good = tmp_path / "a.txt"
-    good.write_text(POL, encoding="utf-8")
-    results = check(scanner, bad, old, good)
-    assert results[0].error == f"{bad}: not a .docx file (not a Word 2007+ package)"
-    assert "Word 97–2003 (.doc) or password-protected" in results[1].error
-    assert where(results[2]) == [("POL001", 1, 1, POL)]  # the batch went on
+def test_bad_word_files_are_input_errors(tmp_path, scanner):
+    files = {
+        "bad.docx": b"PK\x03\x04 not really a zip",
+        "old.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,  # an OLE2 header, nothing behind it
+        "rtf.doc": b"{\\rtf1\\ansi Hello}",
+        "text.doc": "中华人名共和国".encode("gbk"),
+        "locked.doc": word_document([(POL, False)], encrypted=True),
+        "word95.doc": word_document([(POL, False)], nfib=0x0065),
+        "a.txt": POL.encode(),
+    }
+    tree(tmp_path, files)
+    results = check(scanner, *(tmp_path / n for n in files))
+    assert [r.error[len(str(tmp_path)) + 1 :] if r.error else None for r in results] == [
+        "bad.docx: not a .docx file (not a Word 2007+ package)",
+        "old.docx: a damaged Word 97–2003 file (NotOleFileError)",
+        "rtf.doc: an RTF document, not a Word file: save it as .docx",
+        "text.doc: not a Word file (neither Word 97–2003 nor .docx)",
+        "locked.doc: a password-protected file: save it without a password",
+        "word95.doc: a Word 6 or Word 95 file: save it as .docx",
+        None,
+    ]
+    assert where(results[-1]) == [("POL001", 1, 1, POL)]  # the batch went on
+
+
+def test_doc_and_wps_files_are_read_a_paragraph_a_line(tmp_path, scanner):
+    # one byte a character where Word can store a run so, UTF-16 elsewhere; a table's
+    # cells and rows end lines; a field's instructions are skipped and its result kept
+    pieces = [("Notice 2023\r", True),
+              (f"关于{POL}成立的通知\r姓名\x07张三\x07\x07电话\x07\x13 MERGEFIELD 电话 \x14县安监局\x15\x07\x07"
+               f"第一行\x0b第二行己经\r", False)]
+    (tmp_path / "a.doc").write_bytes(word_document(pieces))
+    (tmp_path / "a.wps").write_bytes(word_document(pieces))
+    (tmp_path / "doc.docx").write_bytes(word_document(pieces))  # a .doc under another name
+    for name in ("a.doc", "a.wps", "doc.docx"):
+        (r,) = check(scanner, tmp_path / name)
+        assert r.error is None and r.document.kind == "doc"
+        assert r.document.text == f"Notice 2023\n关于{POL}成立的通知\n姓名\n张三\n\n电话\n县安监局\n\n第一行 第二行己经"
+        assert [(f.code, f.line, f.column, r.label(f)) for f in r.findings] == [
+            ("POL001", 2, 3, "第2段"), ("OUT002", 7, 2, "第7段"), ("TYP001", 9, 8, "第9段")]
+        assert_exact(r)
+    # a directory's .doc and .wps files are walked and read like the others
+    assert [x.rsplit("/", 1)[1] for x in expand([str(tmp_path)])] == ["a.doc", "a.wps", "doc.docx"]
+    # no fix is written into one; the text output shows the paragraph
+    r = run(["--fix", "--write", str(tmp_path / "a.doc")])
+    assert r.exit_code == 1 and (tmp_path / "a.doc").read_bytes() == word_document(pieces)
+    r = run([str(tmp_path / "a.doc")])
+    assert "a.doc:2:3: ［第2段］POL001" in r.stdout
 
 
 # ------------------------------------------------------------------ stdin
@@ -379,13 +416,12 @@ def test_directory_walk_honours_cuominignore(tmp_path):
 
 def test_directory_with_unreadable_drafts_and_explicit_files(tmp_path):
     tree(tmp_path, {"a.txt": POL, "old.doc": b"\xd0\xcf", ".cuominignore": "a.txt\n"})
-    got = list(expand([str(tmp_path)]))
-    assert len(got) == 1 and isinstance(got[0], InputError)
-    assert str(got[0]) == f"{tmp_path / 'old.doc'}: Word 97–2003 (.doc) files cannot be read: save it as .docx"
+    assert list(expand([str(tmp_path)])) == [str(tmp_path / "old.doc")]
     # a file named explicitly is read whatever the ignore file says
     assert list(expand([str(tmp_path / "a.txt")])) == [str(tmp_path / "a.txt")]
     r = run([str(tmp_path), str(tmp_path / "a.txt")])
-    assert r.exit_code == 2 and "old.doc" in r.stderr and "POL001" in r.stdout
+    assert r.exit_code == 2 and "POL001" in r.stdout
+    assert r.stderr == f"cuomin: {tmp_path / 'old.doc'}: not a Word file (neither Word 97–2003 nor .docx)\n"
 
 
 def test_read_document_keeps_bom_for_writing_back(tmp_path):
@@ -427,7 +463,7 @@ def test_decoding_says_how_to_write_the_same_bytes_back(data, encoding, codec, b
     (b"PK\x03\x04\x14\x00[Content_Types].xml...xl/workbook.xml", None,
      "a.txt: an Excel workbook (posts in a workbook are read by cuomin scan), not text"),
     (b"PK\x03\x04\x14\x00photos/1.jpg", None, "a.txt: a ZIP package, not text"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", None, "a.txt: a Word/Excel 97–2003 or WPS file (save it as .docx), not text"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", None, "a.txt: a Word/Excel 97–2003 or WPS file (a Word file: name it .doc to check it), not text"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF", None, "a.txt: a picture, not text"),
     (b"\xef\xbb\xbf%PDF-1.7", None, "a.txt: a PDF file (check the .docx or text it was made from), not text"),
     (b"%PDF is how a PDF starts", None, None),  # text that merely begins alike is text

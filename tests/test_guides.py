@@ -21,6 +21,8 @@ from cuomin.supervision.guides import (
     parse_guide_config,
 )
 
+from .docfile import word_document
+
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 COMPLETE = {
     "设定依据": "《最低生活保障审核确认办法》", "申请条件": "本县户籍", "办理材料": "申请书、身份证",
@@ -236,6 +238,35 @@ def test_blank_and_sample_compared(tmp_path):
         ["表格“同一”的空表与样表是同一文件"],
         ["表格“未填”的样表未填写示例内容（与空表相同）"],
         ["表格“互换”的空表与样表疑似互换（空表内容多于样表）"],
+    ]
+
+
+def test_word_97_forms_are_compared_too(tmp_path):
+    """.doc and .wps forms (most guides still offer them) are read like .docx ones."""
+    def doc(name, *rows):
+        cells = "".join(f"{label}\x07{value}\x07\x07" for label, value in rows)
+        # (the sample in two runs: other bytes, the same text)
+        runs = [("申请表\r", False), (f"{cells}\r", False)] if "样表" in name else [(f"申请表\r{cells}\r", False)]
+        (tmp_path / name).write_bytes(word_document(runs))
+
+    doc("未填.doc", ("姓名", ""), ("住址", ""))
+    doc("未填（样表）.wps", ("姓名", ""), ("住址", ""))
+    doc("互换（空表）.doc", ("姓名", "张某"), ("住址", "城关镇"))
+    doc("互换（样表）.doc", ("姓名", ""), ("住址", ""))
+    doc("好（样表）.doc", ("姓名", "张某"), ("住址", "城关镇"))
+    (tmp_path / "锁.doc").write_bytes(word_document([("申请表\r", False)], encrypted=True))
+    got = problems(
+        tmp_path,
+        guide(name="未填", 空表="未填.doc", 样表="未填（样表）.wps"),
+        guide(name="互换", 空表="互换（空表）.doc", 样表="互换（样表）.doc"),
+        guide(name="好", 空表="未填.doc", 样表="好（样表）.doc"),
+        guide(name="锁", 空表="锁.doc", 样表="好（样表）.doc"),
+    )
+    assert got == [
+        ["表格“未填”的样表未填写示例内容（与空表相同）"],
+        ["表格“互换”的空表与样表疑似互换（空表内容多于样表）"],
+        [],
+        ["空表“锁.doc”无法读取（有密码保护的Word文件）"],
     ]
 
 

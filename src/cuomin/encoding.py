@@ -49,7 +49,7 @@ def _not_text(head: bytes) -> Optional[str]:
             return "an Excel workbook (posts in a workbook are read by cuomin scan)"
         return "a ZIP package"
     if head.startswith(OLE2):
-        return "a Word/Excel 97–2003 or WPS file (save it as .docx)"
+        return "a Word/Excel 97–2003 or WPS file (a Word file: name it .doc to check it)"
     if picture(head):
         return "a picture"
     return None

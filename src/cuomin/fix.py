@@ -86,7 +86,7 @@ def fix_result(scanner: Scanner, result: CheckResult) -> FixOutcome:
             edits.append((span[0], span[1], f.text, f.suggestions[0], f))
     fixed, done = apply_fixes(doc.source_text, edits)
     applied = [e[4] for e in done]
-    if doc.kind == "docx":
+    if doc.extracted:
         new_doc = dataclasses.replace(doc, text=fixed)
     else:
         new_doc = parse_text(

@@ -1,7 +1,8 @@
 """Reading inputs into documents for the scanner.
 
 Plain text (``.txt`` and anything unknown), Markdown (``.md``, ``.markdown``), HTML
-(``.html``, ``.htm``, ``.xhtml``) and Word (``.docx``), from files, directories
+(``.html``, ``.htm``, ``.xhtml``) and Word (``.docx``; ``.doc`` and WPS ``.wps``: their
+main text), from files, directories
 (:mod:`cuomin.readers.walk`) or standard input. A :class:`Document` carries the text
 the scanner sees (``text``), the file's own text where it differs (``source``), how to
 get from one to the other, and the inline suppressions found in it.
@@ -36,7 +37,12 @@ KINDS = {
     ".htm": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".doc": "doc",
+    ".wps": "doc",
 }
+#: the kinds whose text is extracted from a binary file (Word): fixes are not written
+#: back into it, and reports show the extracted text
+WORD_KINDS = ("docx", "doc")
 
 
 class InputError(ValueError):
@@ -83,6 +89,11 @@ class Document:
     def display_text(self) -> str:
         """The text whose lines reports show: the source where offsets are shared."""
         return self.source_text if self.source_map is None else self.text
+
+    @property
+    def extracted(self) -> bool:
+        """Whether ``text`` was extracted from a Word file rather than read from text."""
+        return self.kind in WORD_KINDS
 
     @property
     def writable(self) -> bool:
@@ -146,21 +157,35 @@ def read_bytes(
     suffix implies. Raises :class:`InputError` naming ``name``."""
     kind = kind or kind_for(name)
     digest = hashlib.sha256(data).hexdigest()
-    if kind == "docx":
-        from .docx import DocxError, parse_docx
-
-        try:
-            text, labels = parse_docx(data)
-        except DocxError as exc:
-            raise InputError(f"{name}: {exc}") from None
+    if kind in WORD_KINDS:
+        text, labels, kind = _word_text(data, name, kind)
         return Document(
-            name, text, "docx", labels=labels, suppressions=tuple(line_suppressions(text)), sha256=digest, path=path
+            name, text, kind, labels=labels, suppressions=tuple(line_suppressions(text)), sha256=digest, path=path
         )
     try:
         text, codec, bom = decode_text(data, name=name, encoding=encoding)
     except DecodeError as exc:
         raise InputError(str(exc)) from None
     return parse_text(text, name, kind, sha256=digest, path=path, encoding=codec, bom=bom)
+
+
+def _word_text(data: bytes, name: str, kind: str) -> tuple[str, tuple[str, ...], str]:
+    """``(text, labels, kind)`` of a Word file, read by what its bytes are (a .doc
+    named .docx, or the reverse, is read all the same). Raises :class:`InputError`."""
+    from ..filetypes import OLE2, ZIP
+    from .doc import DocError, parse_doc
+    from .docx import DocxError, parse_docx
+
+    if data.startswith(b"{\\rtf"):  # Word saves RTF under .doc too
+        raise InputError(f"{name}: an RTF document, not a Word file: save it as .docx")
+    if kind == "doc" and not data.startswith((OLE2, ZIP)):
+        raise InputError(f"{name}: not a Word file (neither Word 97–2003 nor .docx)")
+    try:
+        if data.startswith(OLE2):
+            return (*parse_doc(data), "doc")
+        return (*parse_docx(data), "docx")
+    except (DocError, DocxError) as exc:
+        raise InputError(f"{name}: {exc}") from None
 
 
 def read_document(path: Path, encoding: Optional[str] = None) -> Document:

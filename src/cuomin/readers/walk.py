@@ -5,9 +5,7 @@ A directory is walked recursively, in sorted order, over the supported suffixes
 (``pathspec``), leave paths out; as in git, a file's patterns are relative to its
 directory, a deeper file overrides a shallower one, and a directory left out is not
 entered. Version-control folders and Word's lock files (``~$draft.docx``) are always
-skipped. Old Word and WPS files (``.doc``, ``.wps``) are *not* skipped silently: a gate
-that passed without reading a draft would be wrong, so each is reported as an input
-that cannot be read (leave them out in ``.cuominignore`` if that is intended).
+skipped.
 
 A path named explicitly is always read, whatever its suffix and the ignore files.
 """
@@ -25,10 +23,6 @@ if TYPE_CHECKING:
 
 IGNORE_FILE = ".cuominignore"
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "__pycache__"})
-NOT_READABLE = {
-    ".doc": "Word 97–2003 (.doc) files cannot be read: save it as .docx",
-    ".wps": "WPS (.wps) files cannot be read: save it as .docx",
-}
 
 
 def _load_spec(directory: Path) -> Optional["pathspec.GitIgnoreSpec"]:
@@ -97,14 +91,11 @@ def walk(root: Path, skip: Iterable[Path] = ()) -> Iterator[Union[str, InputErro
                 continue
             p = d / n
             suffix = p.suffix.lower()
-            if suffix not in KINDS and suffix not in NOT_READABLE:
+            if suffix not in KINDS:
                 continue
             if _ignored(p, False, chain) or (skip and p.resolve() in skip):
                 continue
-            if suffix in NOT_READABLE:
-                yield InputError(f"{p}: {NOT_READABLE[suffix]}", str(p))
-            else:
-                yield str(p)
+            yield str(p)
         while errors:
             yield errors.pop(0)
 

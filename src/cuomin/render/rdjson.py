@@ -52,7 +52,7 @@ def diagnostic(r: CheckResult, f: Finding, positions: _Positions) -> dict:
         "original_output": f.text,
     }
     doc = r.document
-    if doc is not None and doc.kind != "docx" and fixable(f) and r.source_span(f) is not None:
+    if doc is not None and not doc.extracted and fixable(f) and r.source_span(f) is not None:
         d["suggestions"] = [{"range": rng, "text": f.suggestions[0]}]
     return d
 
@@ -62,7 +62,7 @@ def build_rdjson(results: Iterable[CheckResult]) -> dict:
     for r in results:
         if r.error or not r.findings:
             continue
-        source = r.document.source_text if r.document is not None and r.document.kind != "docx" else r.text
+        source = r.document.source_text if r.document is not None and not r.document.extracted else r.text
         positions = _Positions(source)
         diagnostics.extend(diagnostic(r, f, positions) for f in r.findings)
     return {"source": {"name": "cuomin"}, "diagnostics": diagnostics}

@@ -66,7 +66,7 @@ def _fingerprint(r: CheckResult, f: Finding) -> str:
 def _result(r: CheckResult, f: Finding, uri: str, artifact_index: int, rule_index: dict, suppressed: bool) -> dict:
     reg = r.region(f)
     span = r.source_span(f)
-    exact = span is not None and r.document is not None and r.document.kind != "docx"
+    exact = span is not None and r.document is not None and not r.document.extracted
     location = {
         "physicalLocation": {
             "artifactLocation": {"uri": uri, "index": artifact_index},

@@ -6,7 +6,8 @@ can fill in (Word, Excel, WPS, or a PDF with a text layer) and not be a picture.
 renamed ``.docx`` is still a photo), reads at most 50 MB of a file, fetches nothing
 from the network (a URL is reported as not checked), and never raises: every problem
 becomes a kind and a short Chinese phrase for reports. It also extracts the text of
-Word and Excel files, so that a blank form can be compared with its sample.
+Word (.docx, .doc, .wps) and Excel files, so that a blank form can be compared with its
+sample.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class FormFile:
     ref: str  # the reference as given (a relative or absolute path, or a URL)
     path: Optional[Path]  # the resolved local path; None for a URL
     kind: str  # one of KINDS
-    text: Optional[str]  # the text of a docx/xlsx/xlsm/xls file; None when not extracted
+    text: Optional[str]  # the text of a docx/doc/wps/xlsx/xlsm/xls file; None when not extracted
     sha256: Optional[str]  # of the file's bytes, when the whole file could be read
     detail: str  # a short Chinese phrase for reports
 
@@ -181,6 +182,15 @@ def _ole(data: bytes, suffix: str, whole: bool) -> tuple[str, str, Optional[str]
         kind = _OLE_SUFFIXES.get(suffix, "other")
     if kind == "xls":
         return _excel("xls", _DETAILS["xls"], data, whole)
+    if kind in ("doc", "wps") and whole:
+        from ..readers.doc import DocError, parse_doc
+
+        try:
+            return kind, _DETAILS[kind], parse_doc(data)[0]
+        except DocError as exc:
+            if exc.password:
+                return "unreadable", "有密码保护的Word文件", None
+            # (a Word 6/95 file, or one this reader does not follow: Word may still open it)
     return kind, _DETAILS.get(kind, "Office复合文档（不是Word或Excel文件）"), None
 
 
