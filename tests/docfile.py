@@ -16,8 +16,11 @@ END, FREE, FAT_SECTOR = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
 TEXT_AT = 1024  # where the text starts in the WordDocument stream
 
 
-def word_document(pieces: list[tuple[str, bool]], *, nfib: int = 0x00C1, encrypted: bool = False) -> bytes:
-    """A .doc file whose main document is the concatenated ``pieces``."""
+def word_document(pieces: list[tuple[str, bool]], *, nfib: int = 0x00C1, encrypted: bool = False,
+                  parts: tuple[int, ...] = ()) -> bytes:
+    """A .doc file whose text is the concatenated ``pieces``: all of it the main
+    document, or as many characters for each part as ``parts`` says (main document,
+    footnotes, headers, macros, comments, endnotes, text boxes, header text boxes)."""
     text_bytes, pcds, cps, cp = b"", [], [0], 0
     for text, compressed in pieces:
         fc = TEXT_AT + len(text_bytes)
@@ -34,7 +37,8 @@ def word_document(pieces: list[tuple[str, bool]], *, nfib: int = 0x00C1, encrypt
     struct.pack_into("<H", fib, 0x0A, 0x0200 | (0x0100 if encrypted else 0))  # fWhichTblStm: 1Table
     struct.pack_into("<H", fib, 32, 14)  # csw, then FibRgW97
     struct.pack_into("<H", fib, 62, 22)  # cslw, then FibRgLw97
-    struct.pack_into("<I", fib, 64 + 4 * 3, cp)  # ccpText
+    for i, length in enumerate(parts or (cp,)):  # ccpText, ccpFtn, ccpHdd …
+        struct.pack_into("<I", fib, 64 + 4 * (3 + i), length)
     struct.pack_into("<H", fib, 152, 93)  # cbRgFcLcb, then FibRgFcLcb97
     struct.pack_into("<II", fib, 154 + 8 * 33, 0, len(table))  # fcClx, lcbClx
     return compound_file({"WordDocument": bytes(fib) + text_bytes, "1Table": table})

@@ -19,6 +19,14 @@ def test_fields_keep_their_results_nested_or_not():
     assert parse_doc(word_document([(raw, False)]))[0] == "甲乙丙丁戊己"
 
 
+def test_what_is_printed_around_the_main_document_follows_it():
+    parts = ["正文\r", "注释己经\r", "\r\r县国土资源局文件\r\r第1页\r", "", "批注不读\r", "尾注\r", "框内\r", "\r"]
+    text, labels = parse_doc(word_document([("".join(parts) + "\r", False)], parts=tuple(map(len, parts))))
+    assert text.split("\n") == ["正文", "注释己经", "", "", "县国土资源局文件", "", "第1页", "尾注", "框内"]
+    assert labels == ("第1段", "脚注第1段", "页眉页脚第1段", "页眉页脚第2段", "页眉页脚第3段", "页眉页脚第4段",
+                      "页眉页脚第5段", "尾注第1段", "文本框第1段")
+
+
 def test_line_breaks_and_control_characters():
     raw = "一\x0b二\x0c三\x01四\x08\r"  # line break; page break; an object's anchor; …
     assert parse_doc(word_document([(raw, False)]))[0] == "一 二\n三四"

@@ -1,17 +1,19 @@
-"""Word 97–2003 (.doc) and WPS (.wps) text: the main document of a binary Word file.
+"""Word 97–2003 (.doc) and WPS (.wps) text: the text of a binary Word file.
 
 The file is an OLE2 compound file (read with olefile); its ``WordDocument`` stream
 starts with the File Information Block, which says where the piece table is (in the
-``0Table`` or ``1Table`` stream) and how many characters the main document has. The
-piece table lists where each run of those characters is stored: UTF-16LE, or one byte
-a character (Windows-1252) for runs Word could store so. ([MS-DOC] 2.4.1, "Retrieving
+``0Table`` or ``1Table`` stream) and how many characters each part of the document has.
+The piece table lists where each run of characters is stored: UTF-16LE, or one byte a
+character (Windows-1252) for runs Word could store so. ([MS-DOC] 2.4.1, "Retrieving
 Text".) WPS Office writes its .wps files the same way.
 
 The text has one paragraph a line, as for .docx: a paragraph mark, a table cell's or
 row's end mark and a page or section break end a line; a line break inside a paragraph
-becomes a space; a field's instructions are skipped and its result kept. Headers,
-footnotes, comments and text boxes are not read (they follow the main document in the
-file's text). Each line is labelled ``第N段``.
+becomes a space; a field's instructions are skipped and its result kept. The main
+document comes first (``第N段``), then what is printed around it, which the file keeps
+after it: footnotes (``脚注第N段``), headers and footers (``页眉页脚第N段``: all of a
+document's, in the file's order), endnotes (``尾注第N段``), text boxes (``文本框第N段``)
+and those in headers (``页眉文本框第N段``). Comments are not read: they are not published.
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ _NFIB_97 = 0x00C1
 #: FibBase.flags: fEncrypted, fWhichTblStm (the table stream is 1Table)
 _ENCRYPTED = 0x0100
 _TABLE_1 = 0x0200
-#: the index of fcClx/lcbClx among FibRgFcLcb97's pairs, and of ccpText in FibRgLw97
+#: the index of fcClx/lcbClx among FibRgFcLcb97's pairs
 _CLX = 33
-_CCP_TEXT = 3
+#: the parts of the text, in order, by the index of their length (ccp…) in FibRgLw97,
+#: and the label of their paragraphs (None: not read)
+_PARTS = ((3, "第{}段"), (4, "脚注第{}段"), (5, "页眉页脚第{}段"), (6, None), (7, None), (8, "尾注第{}段"),
+          (9, "文本框第{}段"), (10, "页眉文本框第{}段"))
 #: what ends a line of the text: paragraph mark, cell/row end, page or section break
 _LINE_END = re.compile("[\r\x07\x0c]")
 #: a field: \x13 instructions [\x14 result] \x15 (fields nest; results are kept)
@@ -72,14 +77,26 @@ def parse_doc(data: bytes) -> tuple[str, tuple[str, ...]]:
         raise
     except Exception as exc:  # olefile's errors on a damaged container, struct errors …
         raise DocError(f"a damaged Word 97–2003 file ({type(exc).__name__})") from None
-    raw = _main_text(word, table)
-    lines = [_clean(line) for line in _LINE_END.split(_fields(raw))]
-    if lines and not lines[-1]:
-        lines.pop()  # (the last paragraph mark ends the text)
-    return "\n".join(lines), tuple(f"第{i}段" for i in range(1, len(lines) + 1))
+    text, lengths = _text(word, table)
+    lines: list[str] = []
+    labels: list[str] = []
+    at = 0
+    for (_, label), length in zip(_PARTS, lengths):
+        part, at = text[at : at + length], at + length
+        if label is None or not part:
+            continue
+        paragraphs = [_clean(line) for line in _LINE_END.split(_fields(part))]
+        if paragraphs and not paragraphs[-1]:
+            paragraphs.pop()  # (the part's last paragraph mark ends it)
+        if label != _PARTS[0][1] and not any(p.strip() for p in paragraphs):
+            continue  # (headers are kept as a story for each, most of them empty)
+        lines += paragraphs
+        labels += [label.format(i) for i in range(1, len(paragraphs) + 1)]
+    return "\n".join(lines), tuple(labels)
 
 
-def _main_text(word: bytes, table: bytes) -> str:
+def _text(word: bytes, table: bytes) -> tuple[str, list[int]]:
+    """The document's text (all its parts, in order) and the length of each part."""
     if word[:2] != _WORD:
         raise DocError("not a Word document (no File Information Block)")
     if _u16(word, 2) < _NFIB_97:
@@ -90,7 +107,7 @@ def _main_text(word: bytes, table: bytes) -> str:
         pos = 32
         pos += 2 + 2 * _u16(word, pos)  # csw, FibRgW97
         lw, count = pos + 2, _u16(word, pos)  # cslw, FibRgLw97
-        ccp_text = _u32(word, lw + 4 * _CCP_TEXT)
+        lengths = [_u32(word, lw + 4 * index) if index < count else 0 for index, _ in _PARTS]
         pos = lw + 4 * count
         pairs = pos + 2  # cbRgFcLcb, FibRgFcLcb
         fc_clx, lcb_clx = struct.unpack_from("<II", word, pairs + 8 * _CLX)
@@ -117,7 +134,7 @@ def _main_text(word: bytes, table: bytes) -> str:
             out.append(word[start : start + chars].decode("cp1252", "replace"))
         else:
             out.append(word[fc : fc + 2 * chars].decode("utf-16-le", "replace"))
-    return "".join(out)[:ccp_text]
+    return "".join(out), lengths
 
 
 def _fields(text: str) -> str:
