@@ -169,6 +169,8 @@ def test_pre_commit_hooks_cover_the_readers():
     hooks = _hooks()
     assert set(hooks) == {"cuomin", "cuomin-fix"}
     assert hooks["cuomin"]["entry"].startswith("cuomin check") and hooks["cuomin"]["language"] == "python"
+    # pre-commit runs one hook process per CPU already: no workers of their own
+    assert all("--jobs 1" in hook["entry"] for hook in hooks.values())
     files = re.compile(hooks["cuomin"]["files"].strip("'"))
     for suffix in KINDS:
         assert files.search(f"drafts/通知{suffix}"), suffix
