@@ -121,7 +121,7 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0
               help="Also write a sign-off record (三审三校) to FILE.md.")
 @click.option("--encoding", help="Input encoding (default: UTF-8, else GB18030/GBK).")
 @click.option("--stdin-name", default="<stdin>", show_default=True,
-              help="Name shown for standard input; its suffix picks the reader (.md, .html, .docx).")
+              help="Name shown for standard input; its suffix picks the reader (.md, .html, .docx, .doc).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 @jobs_option
 def check(paths, fmt, fail_on, published, select, ignore, allow, packs, config_path, isolated, no_cache, fix, write,

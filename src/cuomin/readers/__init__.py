@@ -1,8 +1,8 @@
 """Reading inputs into documents for the scanner.
 
 Plain text (``.txt`` and anything unknown), Markdown (``.md``, ``.markdown``), HTML
-(``.html``, ``.htm``, ``.xhtml``) and Word (``.docx``; ``.doc`` and WPS ``.wps``: their
-main text), from files, directories
+(``.html``, ``.htm``, ``.xhtml``) and Word (``.docx``; ``.doc`` and WPS ``.wps``, the
+binary format), from files, directories
 (:mod:`cuomin.readers.walk`) or standard input. A :class:`Document` carries the text
 the scanner sees (``text``), the file's own text where it differs (``source``), how to
 get from one to the other, and the inline suppressions found in it.
