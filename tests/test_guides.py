@@ -22,6 +22,7 @@ from cuomin.supervision.guides import (
 )
 
 from .docfile import word_document
+from .pdffile import chinese_page_pdf
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 COMPLETE = {
@@ -267,6 +268,26 @@ def test_word_97_forms_are_compared_too(tmp_path):
         ["表格“互换”的空表与样表疑似互换（空表内容多于样表）"],
         [],
         ["空表“锁.doc”无法读取（有密码保护的Word文件）"],
+    ]
+
+
+def test_pdf_forms_with_text_are_compared_too(tmp_path):
+    """A PDF with a text layer is read (its fonts' Unicode maps: Chinese PDFs need them)."""
+    (tmp_path / "甲.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：\n住址："))
+    (tmp_path / "甲（样表）.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：\n住址：") + b"\n")  # other bytes
+    (tmp_path / "乙（样表）.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：张某\n住址：城关镇"))
+    (tmp_path / "丙.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：张某\n住址：城关镇"))
+    (tmp_path / "丙（样表）.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：\n住址："))
+    got = problems(
+        tmp_path,
+        guide(name="甲", 空表="甲.pdf", 样表="甲（样表）.pdf"),
+        guide(name="乙", 空表="甲.pdf", 样表="乙（样表）.pdf"),
+        guide(name="丙", 空表="丙.pdf", 样表="丙（样表）.pdf"),
+    )
+    assert got == [
+        ["表格“甲”的样表未填写示例内容（与空表相同）"],
+        [],
+        ["表格“丙”的空表与样表疑似互换（空表内容多于样表）"],
     ]
 
 

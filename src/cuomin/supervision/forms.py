@@ -6,8 +6,8 @@ can fill in (Word, Excel, WPS, or a PDF with a text layer) and not be a picture.
 renamed ``.docx`` is still a photo), reads at most 50 MB of a file, fetches nothing
 from the network (a URL is reported as not checked), and never raises: every problem
 becomes a kind and a short Chinese phrase for reports. It also extracts the text of
-Word (.docx, .doc, .wps) and Excel files, so that a blank form can be compared with its
-sample.
+Word (.docx, .doc, .wps), Excel and PDF files, so that a blank form can be compared with
+its sample.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class FormFile:
     ref: str  # the reference as given (a relative or absolute path, or a URL)
     path: Optional[Path]  # the resolved local path; None for a URL
     kind: str  # one of KINDS
-    text: Optional[str]  # the text of a docx/doc/wps/xlsx/xlsm/xls file; None when not extracted
+    text: Optional[str]  # the text of a Word, Excel or PDF (with text) file; None when not extracted
     sha256: Optional[str]  # of the file's bytes, when the whole file could be read
     detail: str  # a short Chinese phrase for reports
 
@@ -116,7 +116,8 @@ def _classify(data: bytes, suffix: str, whole: bool) -> tuple[str, str, Optional
         name, suffixes = image
         return "image", f"{name}图片" + (f"（扩展名为{suffix}）" if suffix and suffix not in suffixes else ""), None
     if PDF in data[:1024]:  # readers accept junk before the header
-        return _pdf(data) + (None,)
+        kind, detail = _pdf(data)
+        return kind, detail, _pdf_text(data) if kind == "pdf_text" and whole else None
     if data.startswith(ZIP):
         return _zip(data, suffix, whole)
     if data.startswith(OLE2):
@@ -218,6 +219,38 @@ def _excel(kind: str, detail: str, data: bytes, whole: bool) -> tuple[str, str, 
 
 
 # ------------------------------------------------------------------ PDF text layer
+#: pages of a PDF form whose text is read to compare it with its pair
+MAX_PDF_PAGES = 50
+
+
+def _pdf_text(data: bytes) -> Optional[str]:
+    """The text of a PDF's pages (pypdf: fonts' encodings and ToUnicode maps, which
+    Chinese PDFs need), a page after another; None when it cannot be read, or comes out
+    empty although the pages show text (then nothing can be said of it)."""
+    import logging
+    import warnings
+
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)  # it logs (as errors) every oddity of a file it reads on through
+    try:
+        from pypdf import PdfReader
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                return None
+            text = "\n".join(page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES])
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception:  # pypdf's errors on a malformed file, and whatever else it raises
+        return None
+    finally:
+        log.setLevel(level)
+    return text if text.strip() else None
+
+
 _REGULAR = rb"[^\s()<>\[\]{}/%]"  # a character that is neither white space nor a delimiter
 _BT = re.compile(rb"(?<!" + _REGULAR + rb")BT(?!" + _REGULAR + rb")")
 _SHOW = re.compile(rb"(?<!" + _REGULAR + rb")T[jJ](?!" + _REGULAR + rb")")
