@@ -17,14 +17,12 @@ import pytest
 from cuomin.supervision.forms import KINDS, FormFile, inspect_form
 
 from .docfile import word_document
-from .pdffile import FONT, chinese_page_pdf, page_pdf, pdf, stream
+from .pdffile import FONT, IMAGE, IMAGE_PAGE, chinese_page_pdf, page_pdf, pdf, stream
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TEXT_PAGE = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
-IMAGE_PAGE = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
-IMAGE = b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8"
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:

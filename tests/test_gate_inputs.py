@@ -18,6 +18,7 @@ from cuomin.readers.walk import expand
 
 from .conftest import DATE
 from .docfile import word_document
+from .pdffile import chinese_pdf
 
 POL = "中华人名共和国"
 
@@ -130,6 +131,49 @@ def test_html_visible_text_only_with_source_lines(tmp_path, scanner):
     every = [(a, b) for a in range(len(doc.text) + 1) for b in range(a, min(a + 9, len(doc.text) + 1))]
     assert [back.document.source_map.region(a, b) for a, b in every] == [doc.source_map.region(a, b) for a, b in every]
     assert [back.document.source_span(a, b) for a, b in every] == [doc.source_span(a, b) for a, b in every]
+
+
+def test_pdf_text_a_line_per_line_joined_where_a_paragraph_goes_on(tmp_path, scanner):
+    # a body line as long as the page allows, ending in Chinese, goes on in the next: a
+    # word broken there is one word; the title and a paragraph's short last line do not
+    page1 = ("关于庆祝国庆的通知\n"
+             "各单位：为热烈庆祝中华人名共和国成立七十五周\n"
+             "年，县环保局现将有关事项通知如下。\n"
+             "一、时间安排\n")
+    (tmp_path / "a.pdf").write_bytes(chinese_pdf([page1, "联系人：王某，电话13812345678"]))
+    (r,) = check(scanner, tmp_path / "a.pdf")
+    assert r.error is None and r.document.kind == "pdf"
+    assert r.document.text == ("关于庆祝国庆的通知\n各单位：为热烈庆祝中华人名共和国成立七十五周年，县环保局现将有关事项"
+                               "通知如下。\n一、时间安排\n\n联系人：王某，电话13812345678")
+    assert [(f.code, f.line, f.column, r.label(f)) for f in r.findings] == [
+        ("POL001", 2, 10, "第1页"), ("OUT002", 2, 26, "第1页"), ("PRI002", 5, 10, "第2页")]
+    assert_exact(r)
+    # a list of short lines is not prose: not joined
+    (tmp_path / "b.pdf").write_bytes(chinese_pdf(["县长\n李卫东"]))
+    assert check(scanner, tmp_path / "b.pdf")[0].document.text == "县长\n李卫东"
+    # found in a walk; a fix is never written into one
+    assert [x.rsplit("/", 1)[1] for x in expand([str(tmp_path)])] == ["a.pdf", "b.pdf"]
+    before = (tmp_path / "a.pdf").read_bytes()
+    r = run(["--fix", "--write", str(tmp_path / "a.pdf")])
+    assert r.exit_code == 1 and (tmp_path / "a.pdf").read_bytes() == before
+    assert not (tmp_path / "a.pdf.bak").exists()
+    assert "a.pdf:2:10: ［第1页］POL001" in run([str(tmp_path / "a.pdf")]).stdout
+
+
+def test_pdfs_without_text_are_input_errors(tmp_path, scanner):
+    from .pdffile import IMAGE, IMAGE_PAGE, page_pdf, stream
+
+    tree(tmp_path, {
+        "scan.pdf": page_pdf(IMAGE_PAGE, b"<< /XObject << /Im1 5 0 R >> >>", stream(b"\x00\xff\xff\x00", IMAGE)),
+        "broken.pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog",
+        "named.pdf": POL.encode(),
+    })
+    results = check(scanner, *(tmp_path / n for n in ("scan.pdf", "broken.pdf", "named.pdf")))
+    assert [r.error[len(str(tmp_path)) + 1 :] for r in results] == [
+        "scan.pdf: a PDF without text (a scan?): check the text it was made from",
+        "broken.pdf: a PDF that cannot be read (PdfStreamError)",
+        "named.pdf: not a PDF file",
+    ]
 
 
 def test_html_script_and_style_never_read_even_unclosed_elsewhere(scanner):
@@ -457,7 +501,7 @@ def test_decoding_says_how_to_write_the_same_bytes_back(data, encoding, codec, b
     (b"abc", "no-such-codec", "a.txt: unknown encoding 'no-such-codec'"),
     (b"ok \xff", "utf-8", "a.txt: not valid utf-8 at byte 3"),
     # files often given instead of text, told by their first bytes, with what to do
-    (b"%PDF-1.7\n%\xe2\xe3", None, "a.txt: a PDF file (check the .docx or text it was made from), not text"),
+    (b"%PDF-1.7\n%\xe2\xe3", None, "a.txt: a PDF file (name it .pdf to check its text), not text"),
     (b"PK\x03\x04\x14\x00[Content_Types].xml...word/document.xml", None,
      "a.txt: a Word file (name it .docx to check it), not text"),
     (b"PK\x03\x04\x14\x00[Content_Types].xml...xl/workbook.xml", None,
@@ -465,7 +509,7 @@ def test_decoding_says_how_to_write_the_same_bytes_back(data, encoding, codec, b
     (b"PK\x03\x04\x14\x00photos/1.jpg", None, "a.txt: a ZIP package, not text"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", None, "a.txt: a Word/Excel 97–2003 or WPS file (a Word file: name it .doc to check it), not text"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF", None, "a.txt: a picture, not text"),
-    (b"\xef\xbb\xbf%PDF-1.7", None, "a.txt: a PDF file (check the .docx or text it was made from), not text"),
+    (b"\xef\xbb\xbf%PDF-1.7", None, "a.txt: a PDF file (name it .pdf to check its text), not text"),
     (b"%PDF is how a PDF starts", None, None),  # text that merely begins alike is text
 ])
 def test_bytes_that_are_not_text(data, encoding, message):

@@ -41,7 +41,7 @@ def _not_text(head: bytes) -> Optional[str]:
     """What a file often given where text is wanted is, told by its first bytes, and
     what to do with it; None for anything else."""
     if head.startswith(PDF):
-        return "a PDF file (check the .docx or text it was made from)"
+        return "a PDF file (name it .pdf to check its text)"
     if head.startswith(ZIP):  # an Office package names its parts near the start
         if b"word/" in head:
             return "a Word file (name it .docx to check it)"

@@ -1,8 +1,8 @@
 """Reading inputs into documents for the scanner.
 
 Plain text (``.txt`` and anything unknown), Markdown (``.md``, ``.markdown``), HTML
-(``.html``, ``.htm``, ``.xhtml``) and Word (``.docx``; ``.doc`` and WPS ``.wps``, the
-binary format), from files, directories
+(``.html``, ``.htm``, ``.xhtml``), Word (``.docx``; ``.doc`` and WPS ``.wps``, the
+binary format) and PDF with a text layer (``.pdf``), from files, directories
 (:mod:`cuomin.readers.walk`) or standard input. A :class:`Document` carries the text
 the scanner sees (``text``), the file's own text where it differs (``source``), how to
 get from one to the other, and the inline suppressions found in it.
@@ -39,10 +39,11 @@ KINDS = {
     ".docx": "docx",
     ".doc": "doc",
     ".wps": "doc",
+    ".pdf": "pdf",
 }
-#: the kinds whose text is extracted from a binary file (Word): fixes are not written
-#: back into it, and reports show the extracted text
-WORD_KINDS = ("docx", "doc")
+#: the kinds whose text is extracted from a binary file (Word, PDF): fixes are not
+#: written back into it, and reports show the extracted text
+EXTRACTED_KINDS = ("docx", "doc", "pdf")
 
 
 class InputError(ValueError):
@@ -92,8 +93,8 @@ class Document:
 
     @property
     def extracted(self) -> bool:
-        """Whether ``text`` was extracted from a Word file rather than read from text."""
-        return self.kind in WORD_KINDS
+        """Whether ``text`` was extracted from a Word or PDF file rather than read from text."""
+        return self.kind in EXTRACTED_KINDS
 
     @property
     def writable(self) -> bool:
@@ -157,8 +158,8 @@ def read_bytes(
     suffix implies. Raises :class:`InputError` naming ``name``."""
     kind = kind or kind_for(name)
     digest = hashlib.sha256(data).hexdigest()
-    if kind in WORD_KINDS:
-        text, labels, kind = _word_text(data, name, kind)
+    if kind in EXTRACTED_KINDS:
+        text, labels, kind = _word_text(data, name, kind) if kind != "pdf" else _pdf_text(data, name)
         return Document(
             name, text, kind, labels=labels, suppressions=tuple(line_suppressions(text)), sha256=digest, path=path
         )
@@ -185,6 +186,19 @@ def _word_text(data: bytes, name: str, kind: str) -> tuple[str, tuple[str, ...],
             return (*parse_doc(data), "doc")
         return (*parse_docx(data), "docx")
     except (DocError, DocxError) as exc:
+        raise InputError(f"{name}: {exc}") from None
+
+
+def _pdf_text(data: bytes, name: str) -> tuple[str, tuple[str, ...], str]:
+    """``(text, labels, "pdf")`` of a PDF file. Raises :class:`InputError`."""
+    from ..filetypes import PDF
+    from .pdf import PdfError, parse_pdf
+
+    if PDF not in data[:1024]:  # (readers accept junk before the header)
+        raise InputError(f"{name}: not a PDF file")
+    try:
+        return (*parse_pdf(data), "pdf")
+    except PdfError as exc:
         raise InputError(f"{name}: {exc}") from None
 
 

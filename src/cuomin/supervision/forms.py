@@ -117,7 +117,11 @@ def _classify(data: bytes, suffix: str, whole: bool) -> tuple[str, str, Optional
         return "image", f"{name}图片" + (f"（扩展名为{suffix}）" if suffix and suffix not in suffixes else ""), None
     if PDF in data[:1024]:  # readers accept junk before the header
         kind, detail = _pdf(data)
-        return kind, detail, _pdf_text(data) if kind == "pdf_text" and whole else None
+        if kind != "pdf_text" or not whole:
+            return kind, detail, None
+        from ..readers.pdf import pdf_text
+
+        return kind, detail, pdf_text(data)
     if data.startswith(ZIP):
         return _zip(data, suffix, whole)
     if data.startswith(OLE2):
@@ -219,38 +223,6 @@ def _excel(kind: str, detail: str, data: bytes, whole: bool) -> tuple[str, str, 
 
 
 # ------------------------------------------------------------------ PDF text layer
-#: pages of a PDF form whose text is read to compare it with its pair
-MAX_PDF_PAGES = 50
-
-
-def _pdf_text(data: bytes) -> Optional[str]:
-    """The text of a PDF's pages (pypdf: fonts' encodings and ToUnicode maps, which
-    Chinese PDFs need), a page after another; None when it cannot be read, or comes out
-    empty although the pages show text (then nothing can be said of it)."""
-    import logging
-    import warnings
-
-    log = logging.getLogger("pypdf")
-    level = log.level
-    log.setLevel(logging.CRITICAL + 1)  # it logs (as errors) every oddity of a file it reads on through
-    try:
-        from pypdf import PdfReader
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted:
-                return None
-            text = "\n".join(page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES])
-    except (KeyboardInterrupt, SystemExit, MemoryError):
-        raise
-    except Exception:  # pypdf's errors on a malformed file, and whatever else it raises
-        return None
-    finally:
-        log.setLevel(level)
-    return text if text.strip() else None
-
-
 _REGULAR = rb"[^\s()<>\[\]{}/%]"  # a character that is neither white space nor a delimiter
 _BT = re.compile(rb"(?<!" + _REGULAR + rb")BT(?!" + _REGULAR + rb")")
 _SHOW = re.compile(rb"(?<!" + _REGULAR + rb")T[jJ](?!" + _REGULAR + rb")")
