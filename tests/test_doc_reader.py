@@ -15,8 +15,8 @@ def test_pieces_in_either_storage_make_one_text():
 
 
 def test_fields_keep_their_results_nested_or_not():
-    raw = "甲\x13 REF a \x14乙\x13 PAGE \x14丙\x15丁\x15戊\x13 TOC \x15己\r"
-    assert parse_doc(word_document([(raw, False)]))[0] == "甲乙丙丁戊己"
+    raw = "甲\x13 REF a \x14乙\x13 PAGE \x14丙\x15丁\x15戊\x13 TOC \x15己\x15庚\x14辛\r"  # (stray ends last)
+    assert parse_doc(word_document([(raw, False)]))[0] == "甲乙丙丁戊己庚辛"
 
 
 def test_what_is_printed_around_the_main_document_follows_it():

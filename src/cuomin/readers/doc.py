@@ -40,7 +40,7 @@ _PARTS = ((3, "第{}段"), (4, "脚注第{}段"), (5, "页眉页脚第{}段"), (
 #: what ends a line of the text: paragraph mark, cell/row end, page or section break
 _LINE_END = re.compile("[\r\x07\x0c]")
 #: a field: \x13 instructions [\x14 result] \x15 (fields nest; results are kept)
-_FIELD_MARKS = "\x13\x14\x15"
+_FIELD_MARK = re.compile("[\x13\x14\x15]")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 
 
@@ -142,16 +142,21 @@ def _fields(text: str) -> str:
     if "\x13" not in text:
         return text
     out: list[str] = []
-    depth_in_code: list[bool] = []  # per open field: still in its instructions
-    for ch in text:
+    in_code: list[bool] = []  # per open field: still in its instructions
+    pos = 0
+    for mark in _FIELD_MARK.finditer(text):
+        if not any(in_code):
+            out.append(text[pos : mark.start()])
+        ch = mark.group()
         if ch == "\x13":
-            depth_in_code.append(True)
-        elif ch == "\x14" and depth_in_code:
-            depth_in_code[-1] = False
-        elif ch == "\x15" and depth_in_code:
-            depth_in_code.pop()
-        elif ch not in _FIELD_MARKS and not any(depth_in_code):
-            out.append(ch)
+            in_code.append(True)
+        elif in_code and ch == "\x14":
+            in_code[-1] = False
+        elif in_code:  # \x15
+            in_code.pop()
+        pos = mark.end()
+    if not any(in_code):
+        out.append(text[pos:])
     return "".join(out)
 
 
