@@ -146,7 +146,7 @@ def test_pdf_text_a_line_per_line_joined_where_a_paragraph_goes_on(tmp_path, sca
     assert r.document.text == ("关于庆祝国庆的通知\n各单位：为热烈庆祝中华人名共和国成立七十五周年，县环保局现将有关事项"
                                "通知如下。\n一、时间安排\n\n联系人：王某，电话13812345678")
     assert [(f.code, f.line, f.column, r.label(f)) for f in r.findings] == [
-        ("POL001", 2, 10, "第1页"), ("OUT002", 2, 26, "第1页"), ("PRI002", 5, 10, "第2页")]
+        ("POL001", 2, 10, "第1页第2行"), ("OUT002", 2, 26, "第1页第2行"), ("PRI002", 5, 10, "第2页第1行")]
     assert_exact(r)
     # a list of short lines is not prose: not joined
     (tmp_path / "b.pdf").write_bytes(chinese_pdf(["县长\n李卫东"]))
@@ -157,7 +157,7 @@ def test_pdf_text_a_line_per_line_joined_where_a_paragraph_goes_on(tmp_path, sca
     r = run(["--fix", "--write", str(tmp_path / "a.pdf")])
     assert r.exit_code == 1 and (tmp_path / "a.pdf").read_bytes() == before
     assert not (tmp_path / "a.pdf.bak").exists()
-    assert "a.pdf:2:10: ［第1页］POL001" in run([str(tmp_path / "a.pdf")]).stdout
+    assert "a.pdf:2:10: ［第1页第2行］POL001" in run([str(tmp_path / "a.pdf")]).stdout
 
 
 def test_pdfs_without_text_are_input_errors(tmp_path, scanner):

@@ -8,7 +8,8 @@ longest (:data:`FULL_LINE` of it, and :data:`FULL_LINE_CHARS` at least) ends wit
 Chinese character and the next starts with
 one, the two are joined (as a browser joins lines of Chinese in HTML), so a word broken
 over two lines is still one word; a title or a paragraph's last line, shorter, stays a
-line of its own. Each line of the text is labelled with its page (``第3页``).
+line of its own. Each line of the text is labelled with its page and its line there
+(``第3页第12行``, lines as joined).
 
 A scan (pages that only paint an image) has no text to read; a password-protected file
 cannot be read; both are :class:`PdfError`.
@@ -64,14 +65,14 @@ def pages_text(data: bytes, max_pages: int = MAX_PAGES) -> list[str]:
 
 def parse_pdf(data: bytes) -> tuple[str, tuple[str, ...]]:
     """``(text, labels)``: the text of every page, a line for each line it shows (those
-    broken between Chinese characters joined), and each line's page (``第N页``). Raises
+    broken between Chinese characters joined), and each line's place (``第N页第M行``). Raises
     :class:`PdfError` when there is no text (a scan) or the file cannot be read."""
     lines: list[str] = []
     labels: list[str] = []
     for number, page in enumerate(pages_text(data), 1):
         page_lines = _joined(page.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
         lines += page_lines
-        labels += [f"第{number}页"] * len(page_lines)
+        labels += [f"第{number}页第{k}行" for k in range(1, len(page_lines) + 1)]
     text = "\n".join(lines)
     if not text.strip():
         raise PdfError("a PDF without text (a scan?): check the text it was made from")
