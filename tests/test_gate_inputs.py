@@ -160,6 +160,20 @@ def test_pdf_text_a_line_per_line_joined_where_a_paragraph_goes_on(tmp_path, sca
     assert "a.pdf:2:10: ［第1页第2行］POL001" in run([str(tmp_path / "a.pdf")]).stdout
 
 
+def test_a_paragraph_goes_on_over_a_page_its_page_number_left_out(tmp_path, scanner):
+    page1 = "关于庆祝国庆的通知\n各单位：为热烈庆祝中华人民共和国成立七十五周\n年，根据《国务院办公厅关于国庆节放假的通\n— 1 —"
+    page2 = "第2页 共2页\n知》，现将有关事项通知如下。\n县政府办公室"
+    (tmp_path / "a.pdf").write_bytes(chinese_pdf([page1, page2]))
+    (r,) = check(scanner, tmp_path / "a.pdf")
+    assert r.document.text == ("关于庆祝国庆的通知\n各单位：为热烈庆祝中华人民共和国成立七十五周年，根据《国务院办公厅关于国庆节"
+                               "放假的通知》，现将有关事项通知如下。\n县政府办公室")
+    assert r.document.labels == ("第1页第1行", "第1页第2行", "第2页第1行")
+    assert r.findings == []  # 《…》 whole again: nothing unpaired
+    # a line of Latin letters or digits goes on after a space
+    (tmp_path / "b.pdf").write_bytes(chinese_pdf(["The State Council of the People's\nRepublic of China 2024"]))
+    assert check(scanner, tmp_path / "b.pdf")[0].document.text == "The State Council of the People's Republic of China 2024"
+
+
 def test_pdfs_without_text_are_input_errors(tmp_path, scanner):
     from .pdffile import IMAGE, IMAGE_PAGE, page_pdf, stream
 
