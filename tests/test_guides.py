@@ -242,53 +242,48 @@ def test_blank_and_sample_compared(tmp_path):
     ]
 
 
-def test_word_97_forms_are_compared_too(tmp_path):
-    """.doc and .wps forms (most guides still offer them) are read like .docx ones."""
-    def doc(name, *rows):
-        cells = "".join(f"{label}\x07{value}\x07\x07" for label, value in rows)
-        # (the sample in two runs: other bytes, the same text)
-        runs = [("申请表\r", False), (f"{cells}\r", False)] if "样表" in name else [(f"申请表\r{cells}\r", False)]
-        (tmp_path / name).write_bytes(word_document(runs))
+def _doc_form(path: Path, *cells: tuple[str, str], author: str = "") -> None:
+    """A Word 97–2003 form: a title and a table; ``author`` (any) stores it in two runs:
+    other bytes, the same text."""
+    rows = "".join(f"{label}\x07{value}\x07\x07" for label, value in cells)
+    title = path.stem.split("（")[0]
+    runs = [(f"{title}\r", False), (f"{rows}\r", False)] if author else [(f"{title}\r{rows}\r", False)]
+    path.write_bytes(word_document(runs))
 
-    doc("未填.doc", ("姓名", ""), ("住址", ""))
-    doc("未填（样表）.wps", ("姓名", ""), ("住址", ""))
-    doc("互换（空表）.doc", ("姓名", "张某"), ("住址", "城关镇"))
-    doc("互换（样表）.doc", ("姓名", ""), ("住址", ""))
-    doc("好（样表）.doc", ("姓名", "张某"), ("住址", "城关镇"))
-    (tmp_path / "锁.doc").write_bytes(word_document([("申请表\r", False)], encrypted=True))
+
+def _pdf_form(path: Path, *cells: tuple[str, str], author: str = "") -> None:
+    """A PDF form: a title and a line for each label and value; ``author`` (any) adds a
+    byte after the end."""
+    lines = [path.stem.split("（")[0], *(f"{label}：{value}" for label, value in cells)]
+    path.write_bytes(chinese_page_pdf("\n".join(lines)) + (b"\n" if author else b""))
+
+
+@pytest.mark.parametrize("suffix, write", [(".doc", _doc_form), (".wps", _doc_form), (".pdf", _pdf_form)])
+def test_word_97_wps_and_pdf_forms_are_compared_too(tmp_path, suffix, write):
+    """.doc, .wps and PDF forms (most guides offer them) are compared like .docx ones."""
+    write(tmp_path / f"未填{suffix}", ("姓名", ""), ("住址", ""))
+    write(tmp_path / f"未填（样表）{suffix}", ("姓名", ""), ("住址", ""), author="x")
+    write(tmp_path / f"互换（空表）{suffix}", ("姓名", "张某"), ("住址", "城关镇"))
+    write(tmp_path / f"互换（样表）{suffix}", ("姓名", ""), ("住址", ""))
+    write(tmp_path / f"好（样表）{suffix}", ("姓名", "张某"), ("住址", "城关镇"))
     got = problems(
         tmp_path,
-        guide(name="未填", 空表="未填.doc", 样表="未填（样表）.wps"),
-        guide(name="互换", 空表="互换（空表）.doc", 样表="互换（样表）.doc"),
-        guide(name="好", 空表="未填.doc", 样表="好（样表）.doc"),
-        guide(name="锁", 空表="锁.doc", 样表="好（样表）.doc"),
+        guide(name="未填", 空表=f"未填{suffix}", 样表=f"未填（样表）{suffix}"),
+        guide(name="互换", 空表=f"互换（空表）{suffix}", 样表=f"互换（样表）{suffix}"),
+        guide(name="好", 空表=f"未填{suffix}", 样表=f"好（样表）{suffix}"),
     )
     assert got == [
         ["表格“未填”的样表未填写示例内容（与空表相同）"],
         ["表格“互换”的空表与样表疑似互换（空表内容多于样表）"],
         [],
-        ["空表“锁.doc”无法读取（有密码保护的Word文件）"],
     ]
 
 
-def test_pdf_forms_with_text_are_compared_too(tmp_path):
-    """A PDF with a text layer is read (its fonts' Unicode maps: Chinese PDFs need them)."""
-    (tmp_path / "甲.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：\n住址："))
-    (tmp_path / "甲（样表）.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：\n住址：") + b"\n")  # other bytes
-    (tmp_path / "乙（样表）.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：张某\n住址：城关镇"))
-    (tmp_path / "丙.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：张某\n住址：城关镇"))
-    (tmp_path / "丙（样表）.pdf").write_bytes(chinese_page_pdf("申请表\n姓名：\n住址："))
-    got = problems(
-        tmp_path,
-        guide(name="甲", 空表="甲.pdf", 样表="甲（样表）.pdf"),
-        guide(name="乙", 空表="甲.pdf", 样表="乙（样表）.pdf"),
-        guide(name="丙", 空表="丙.pdf", 样表="丙（样表）.pdf"),
-    )
-    assert got == [
-        ["表格“甲”的样表未填写示例内容（与空表相同）"],
-        [],
-        ["表格“丙”的空表与样表疑似互换（空表内容多于样表）"],
-    ]
+def test_a_password_protected_word_97_form_cannot_be_used(tmp_path):
+    (tmp_path / "锁.doc").write_bytes(word_document([("申请表\r", False)], encrypted=True))
+    _doc_form(tmp_path / "锁（样表）.doc", ("姓名", "张某"))
+    assert problems(tmp_path, guide(name="锁", 空表="锁.doc", 样表="锁（样表）.doc")) == [
+        ["空表“锁.doc”无法读取（有密码保护的Word文件）"]]
 
 
 def test_a_filled_sample_is_not_called_swapped(tmp_path):
