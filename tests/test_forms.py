@@ -156,8 +156,11 @@ def test_ole2_name_outside_a_directory_entry_does_not_count(tmp_path):
     check(inspect(tmp_path, "a.bin", data), "other", "Office复合文档（不是Word或Excel文件）")
 
 
-def test_rtf_is_word_editable(tmp_path):
-    check(inspect(tmp_path, "a.doc", b"{\\rtf1\\ansi Hello}"), "doc", "RTF文档（Word可编辑）", usable=True)
+def test_rtf_is_word_editable_and_gives_its_text(tmp_path):
+    check(inspect(tmp_path, "a.doc", b"{\\rtf1\\ansi Hello}"), "doc", "RTF文档（Word可编辑）", "Hello", usable=True)
+    # Chinese RTF: the GBK code page's escapes, and Unicode ones
+    data = b"{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0\\fcharset134 \\'cb\\'ce\\'cc\\'e5;}}\\f0 \\'d0\\'d5\\'c3\\'fb\\par \\u22995?\\u21517?\\par}"
+    check(inspect(tmp_path, "b.doc", data), "doc", "RTF文档（Word可编辑）", "姓名\n姓名", usable=True)
 
 
 # ------------------------------------------------------------------ pictures

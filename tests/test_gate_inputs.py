@@ -384,7 +384,6 @@ def test_bad_word_files_are_input_errors(tmp_path, scanner):
     files = {
         "bad.docx": b"PK\x03\x04 not really a zip",
         "old.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,  # an OLE2 header, nothing behind it
-        "rtf.doc": b"{\\rtf1\\ansi Hello}",
         "text.doc": "中华人名共和国".encode("gbk"),
         "locked.doc": word_document([(POL, False)], encrypted=True),
         "word95.doc": word_document([(POL, False)], nfib=0x0065),
@@ -395,8 +394,7 @@ def test_bad_word_files_are_input_errors(tmp_path, scanner):
     assert [r.error[len(str(tmp_path)) + 1 :] if r.error else None for r in results] == [
         "bad.docx: not a .docx file (not a Word 2007+ package)",
         "old.docx: a damaged Word 97–2003 file (NotOleFileError)",
-        "rtf.doc: an RTF document, not a Word file: save it as .docx",
-        "text.doc: not a Word file (neither Word 97–2003 nor .docx)",
+        "text.doc: not a Word file (neither Word 97–2003, RTF nor .docx)",
         "locked.doc: a password-protected file: save it without a password",
         "word95.doc: a Word 6 or Word 95 file: save it as .docx",
         None,
@@ -472,6 +470,20 @@ def test_directory_walk_honours_cuominignore(tmp_path):
     assert got == [str(tmp_path / n) for n in ("a.txt", "b.md", "keep.html", "sub/d.txt")]
 
 
+def test_rtf_drafts_are_read_a_paragraph_a_line(tmp_path, scanner):
+    # Chinese RTF as Word writes it: the GBK code page (\ansicpg936) in \'xx escapes,
+    # Unicode in \uN escapes; the font table and pictures are not text
+    gbk = "".join(f"\\'{b:02x}" for b in f"关于{POL}成立".encode("gbk"))
+    rtf = ("{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0\\fcharset134 SimSun;}}{\\pict\\wmetafile8 0102}"
+           f"\\f0 {gbk}\\par " + "".join(f"\\u{ord(c)}?" for c in "县安监局己经") + "\\par}")
+    for name in ("a.rtf", "a.doc"):  # Word saves RTF under .doc too
+        (tmp_path / name).write_text(rtf, encoding="ascii")
+        (r,) = check(scanner, tmp_path / name)
+        assert r.error is None and r.document.kind == "rtf" and r.document.text == f"关于{POL}成立\n县安监局己经"
+        assert [(f.code, f.line, f.column, r.label(f)) for f in r.findings] == [
+            ("POL001", 1, 3, "第1段"), ("OUT002", 2, 2, "第2段"), ("TYP001", 2, 5, "第2段")]
+
+
 def test_directory_with_unreadable_drafts_and_explicit_files(tmp_path):
     tree(tmp_path, {"a.txt": POL, "old.doc": b"\xd0\xcf", ".cuominignore": "a.txt\n"})
     assert list(expand([str(tmp_path)])) == [str(tmp_path / "old.doc")]
@@ -479,7 +491,7 @@ def test_directory_with_unreadable_drafts_and_explicit_files(tmp_path):
     assert list(expand([str(tmp_path / "a.txt")])) == [str(tmp_path / "a.txt")]
     r = run([str(tmp_path), str(tmp_path / "a.txt")])
     assert r.exit_code == 2 and "POL001" in r.stdout
-    assert r.stderr == f"cuomin: {tmp_path / 'old.doc'}: not a Word file (neither Word 97–2003 nor .docx)\n"
+    assert r.stderr == f"cuomin: {tmp_path / 'old.doc'}: not a Word file (neither Word 97–2003, RTF nor .docx)\n"
 
 
 def test_read_document_keeps_bom_for_writing_back(tmp_path):

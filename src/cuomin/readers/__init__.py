@@ -2,7 +2,7 @@
 
 Plain text (``.txt`` and anything unknown), Markdown (``.md``, ``.markdown``), HTML
 (``.html``, ``.htm``, ``.xhtml``), Word (``.docx``; ``.doc`` and WPS ``.wps``, the
-binary format) and PDF with a text layer (``.pdf``), from files, directories
+binary format; RTF) and PDF with a text layer (``.pdf``), from files, directories
 (:mod:`cuomin.readers.walk`) or standard input. A :class:`Document` carries the text
 the scanner sees (``text``), the file's own text where it differs (``source``), how to
 get from one to the other, and the inline suppressions found in it.
@@ -39,11 +39,12 @@ KINDS = {
     ".docx": "docx",
     ".doc": "doc",
     ".wps": "doc",
+    ".rtf": "doc",
     ".pdf": "pdf",
 }
-#: the kinds whose text is extracted from a binary file (Word, PDF): fixes are not
-#: written back into it, and reports show the extracted text
-EXTRACTED_KINDS = ("docx", "doc", "pdf")
+#: the kinds whose text is extracted from a file that is not text (Word, RTF, PDF): fixes
+#: are not written back into it, and reports show the extracted text
+EXTRACTED_KINDS = ("docx", "doc", "rtf", "pdf")
 
 
 class InputError(ValueError):
@@ -93,7 +94,7 @@ class Document:
 
     @property
     def extracted(self) -> bool:
-        """Whether ``text`` was extracted from a Word or PDF file rather than read from text."""
+        """Whether ``text`` was extracted (Word, RTF, PDF) rather than read from text."""
         return self.kind in EXTRACTED_KINDS
 
     @property
@@ -176,16 +177,17 @@ def _word_text(data: bytes, name: str, kind: str) -> tuple[str, tuple[str, ...],
     from ..filetypes import OLE2, ZIP
     from .doc import DocError, parse_doc
     from .docx import DocxError, parse_docx
+    from .rtf import RtfError, is_rtf, parse_rtf
 
-    if data.startswith(b"{\\rtf"):  # Word saves RTF under .doc too
-        raise InputError(f"{name}: an RTF document, not a Word file: save it as .docx")
-    if kind == "doc" and not data.startswith((OLE2, ZIP)):
-        raise InputError(f"{name}: not a Word file (neither Word 97–2003 nor .docx)")
+    if kind == "doc" and not data.startswith((OLE2, ZIP)) and not is_rtf(data):
+        raise InputError(f"{name}: not a Word file (neither Word 97–2003, RTF nor .docx)")
     try:
+        if is_rtf(data):  # Word saves RTF under .doc too
+            return (*parse_rtf(data), "rtf")
         if data.startswith(OLE2):
             return (*parse_doc(data), "doc")
         return (*parse_docx(data), "docx")
-    except (DocError, DocxError) as exc:
+    except (DocError, DocxError, RtfError) as exc:
         raise InputError(f"{name}: {exc}") from None
 
 

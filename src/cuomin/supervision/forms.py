@@ -6,8 +6,8 @@ can fill in (Word, Excel, WPS, or a PDF with a text layer) and not be a picture.
 renamed ``.docx`` is still a photo), reads at most 50 MB of a file, fetches nothing
 from the network (a URL is reported as not checked), and never raises: every problem
 becomes a kind and a short Chinese phrase for reports. It also extracts the text of
-Word (.docx, .doc, .wps), Excel and PDF files, so that a blank form can be compared with
-its sample.
+Word (.docx, .doc, .wps, RTF), Excel and PDF files, so that a blank form can be compared
+with its sample.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..filetypes import OLE2, PDF, ZIP, picture
+from ..readers.rtf import is_rtf
 
 KINDS = ("url", "missing", "unreadable", "empty", "image", "pdf_text", "pdf_scanned",
          "docx", "xlsx", "doc", "xls", "wps", "et", "other")
@@ -126,8 +127,8 @@ def _classify(data: bytes, suffix: str, whole: bool) -> tuple[str, str, Optional
         return _zip(data, suffix, whole)
     if data.startswith(OLE2):
         return _ole(data, suffix, whole)
-    if data.startswith(b"{\\rtf"):  # Word opens and saves RTF: many ".doc" forms are RTF
-        return "doc", "RTF文档（Word可编辑）", None
+    if is_rtf(data):  # Word opens and saves RTF: many ".doc" forms are RTF
+        return "doc", "RTF文档（Word可编辑）", _rtf_text(data) if whole else None
     return "other", f"不是Word、Excel、WPS或PDF文件（{f'扩展名为{suffix}' if suffix else '无扩展名'}）", None
 
 
@@ -197,6 +198,15 @@ def _ole(data: bytes, suffix: str, whole: bool) -> tuple[str, str, Optional[str]
                 return "unreadable", "有密码保护的Word文件", None
             # (a Word 6/95 file, or one this reader does not follow: Word may still open it)
     return kind, _DETAILS.get(kind, "Office复合文档（不是Word或Excel文件）"), None
+
+
+def _rtf_text(data: bytes) -> Optional[str]:
+    from ..readers.rtf import RtfError, parse_rtf
+
+    try:
+        return parse_rtf(data)[0]
+    except RtfError:
+        return None
 
 
 def _excel(kind: str, detail: str, data: bytes, whole: bool) -> tuple[str, str, Optional[str]]:

@@ -249,7 +249,7 @@ def _pair_problems(name: str, blank: FormFile, sample: FormFile) -> list[str]:
     """What is wrong with a blank form and its sample as a pair (both readable)."""
     if blank.sha256 is not None and blank.sha256 == sample.sha256:
         return [f"表格“{name}”的空表与样表是同一文件"]
-    if blank.text is None or sample.text is None:  # (a scan, RTF, Word 95: no text to compare)
+    if blank.text is None or sample.text is None:  # (a scan, Word 95: no text to compare)
         return []
     b, s = _content(blank.text), _content(sample.text)
     if not s:
