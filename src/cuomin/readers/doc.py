@@ -57,8 +57,9 @@ _PASSWORD = "a password-protected file: save it without a password"
 
 
 def parse_doc(data: bytes) -> tuple[str, tuple[str, ...]]:
-    """``(text, labels)``: one line of text and one label (``第N段``) per paragraph of
-    the main document. Raises :class:`DocError`."""
+    """``(text, labels)``: one line of text and one label per paragraph: the main
+    document's (``第N段``), then those of the parts printed around it (``脚注第N段`` …).
+    Raises :class:`DocError`."""
     if not data.startswith(OLE2):
         raise DocError("not a Word 97–2003 file (not an OLE2 compound file)")
     import olefile
@@ -81,15 +82,16 @@ def parse_doc(data: bytes) -> tuple[str, tuple[str, ...]]:
     lines: list[str] = []
     labels: list[str] = []
     at = 0
-    for (_, label), length in zip(_PARTS, lengths):
+    for index, ((_, label), length) in enumerate(zip(_PARTS, lengths)):
         part, at = text[at : at + length], at + length
         if label is None or not part:
             continue
         paragraphs = [_clean(line) for line in _LINE_END.split(_fields(part))]
         if paragraphs and not paragraphs[-1]:
             paragraphs.pop()  # (the part's last paragraph mark ends it)
-        if label != _PARTS[0][1] and not any(p.strip() for p in paragraphs):
-            continue  # (headers are kept as a story for each, most of them empty)
+        if index and not any(p.strip() for p in paragraphs):
+            continue  # (a part around the main document with nothing in it: headers are kept
+            # as a story for each section, most of them empty)
         lines += paragraphs
         labels += [label.format(i) for i in range(1, len(paragraphs) + 1)]
     return "\n".join(lines), tuple(labels)
