@@ -145,8 +145,9 @@ def test_scan_a_mirrored_site():
         ("http://www.qingxi.gov.cn/xwzx/gzdt/202309/t20230912_1017.html", "POL009", "国务院总理李克强", "warning"),
         ("http://www.qingxi.gov.cn/zwgk/tzgg/202309/t20230920_1023.html", "PRI002", "13812345678", "error"),
         ("清溪县人民政府#页面公共部分", "OUT002", "环保局", "warning"),
+        ("http://www.qingxi.gov.cn/zwgk/tzgg/202309/P020230920.doc", "OUT002", "安监局", "warning"),  # 附件
     ]
-    assert r.stderr.strip() == "扫描 5 篇，发现 4 处问题（错误 2，警告 2，提示 0）。"
+    assert r.stderr.strip() == "扫描 6 篇，发现 5 处问题（错误 2，警告 3，提示 0）。"
     # the same with a worker process
     r2 = run("scan", "--isolated", "--format", "jsonl", "--jobs", "2", "examples/site")
     assert r2.stdout == r.stdout
@@ -283,3 +284,65 @@ def test_a_page_named_twice_is_surveyed_once_and_read_twice(tmp_path):
     # two pages, so no line is the site's: a page named twice does not make its lines a template
     assert [p.title for p in posts] == ["标题1", "标题2", "标题1"] and "首页" in posts[0].text
     assert [(Path(p.file).name, p.reason) for p in problems] == [("empty.html", "empty file")] * 2
+
+
+# ------------------------------------------------------------------ attachments (附件)
+def _site_with_attachments(tmp_path) -> Path:
+    from .docfile import word_document
+    from .pdffile import IMAGE, IMAGE_PAGE, chinese_pdf, page_pdf, stream
+
+    root = tmp_path / "www.qingxi.gov.cn"
+    body = ('<p>现将有关事项通知如下。</p><p>附件：<a href="P020230915.pdf">1.防汛工作方案</a></p>'
+            '<p><a href="/zwgk/files/名单.doc">2.人员名单</a> <a href="http://www.qingxi.gov.cn/zwgk/files/扫描.pdf">3.</a>'
+            '<a href="缺失.pdf">4.不在镜像里</a> <a href="https://other.gov.cn/a.pdf">5.别的网站</a></p>')
+    pages = {
+        "zwgk/tzgg/t1.html": page("关于做好防汛工作的通知", body, column="通知公告", date="2023-09-15 09:00",
+                                  url="http://www.qingxi.gov.cn/zwgk/tzgg/t1.html"),
+        # a second page linking the same file: it stays the first page's
+        "zwgk/gzdt/t2.html": page("防汛工作部署会召开", '<p>会议部署防汛。<a href="../tzgg/P020230915.pdf">方案</a></p>',
+                                  date="2023-09-16 09:00"),
+        "zwgk/gzdt/t3.html": page("第三篇", "<p>正文。</p>"),
+    }
+    for name, html in pages.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(html, encoding="utf-8")
+    text = "防汛工作方案\n各乡镇要加强中华人名共和国防汛法的学习，落实责任。"
+    (root / "zwgk/tzgg/P020230915.pdf").write_bytes(chinese_pdf([text]))
+    (root / "zwgk/files").mkdir(parents=True)
+    (root / "zwgk/files/名单.doc").write_bytes(word_document([("人员名单\r联系人：王某，电话13812345678\r", False)]))
+    (root / "zwgk/files/扫描.pdf").write_bytes(page_pdf(IMAGE_PAGE, b"<< /XObject << /Im1 5 0 R >> >>",
+                                                        stream(b"\x00\xff\xff\x00", IMAGE)))
+    (root / "zwgk/files/没人链接.doc").write_bytes(word_document([("中华人名共和国\r", False)]))
+    return root
+
+
+def test_documents_an_article_attaches_are_posts_of_that_article(tmp_path):
+    root = _site_with_attachments(tmp_path)
+    posts, problems = read(root)
+    attached = [p for p in posts if p.title.startswith("附件：")]
+    assert [(p.title, p.column, p.published_at, p.url, p.account) for p in attached] == [
+        ("附件：1.防汛工作方案", "通知公告", dt.date(2023, 9, 15), "http://www.qingxi.gov.cn/zwgk/tzgg/P020230915.pdf",
+         "清溪县人民政府"),
+        ("附件：2.人员名单", "通知公告", dt.date(2023, 9, 15), "http://www.qingxi.gov.cn/zwgk/files/名单.doc", "清溪县人民政府"),
+    ]
+    assert "中华人名共和国防汛法" in attached[0].text and "13812345678" in attached[1].text
+    # a scan cannot be read: reported, the rest read; one no page links to is not read
+    assert [(Path(p.file).name, p.row, p.reason) for p in problems] == [
+        ("扫描.pdf", 0, "a PDF without text (a scan?): check the text it was made from")]
+    # a column report counts articles, not their attachments
+    columns, _ = read(root, require_text=False)
+    assert not [p for p in columns if p.title.startswith("附件")]
+
+
+def test_attachments_are_scanned_alike_with_workers(tmp_path, scanner):
+    from cuomin.supervision.batch import scan_reader
+
+    root = _site_with_attachments(tmp_path)
+
+    def scan(jobs):
+        reader = PostReader([root], on_problem=lambda p: None)
+        return [(r.post.title, [f.finding.code for f in r.findings]) for r in scan_reader(scanner, reader, jobs=jobs, chunksize=1)]
+
+    one = scan(1)
+    assert scan(2) == one
+    assert ("附件：1.防汛工作方案", ["POL001"]) in one and ("附件：2.人员名单", ["PRI002"]) in one

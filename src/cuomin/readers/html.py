@@ -42,6 +42,8 @@ BLOCK = frozenset(
     legend main nav ol option p pre section summary table tbody td tfoot th thead title tr ul""".split()
 )
 _WS = re.compile(r"[ \t\n\r\f]+|[^ \t\n\r\f]+")
+#: a link to a document a page attaches (附件): a PDF, Word, WPS or RTF file
+DOCUMENT_LINK = re.compile(r"\.(?:pdf|docx?|wps|rtf)(?:[?#].*)?$", re.IGNORECASE)
 
 
 def _wide(ch: str) -> bool:
@@ -66,6 +68,9 @@ class _Extractor(HTMLParser):
         #: where the ``<title>`` text is in the extracted text
         self.title_span: Optional[tuple[int, int]] = None
         self._title_start: Optional[int] = None
+        #: (href, text) of each link to a document (:data:`DOCUMENT_LINK`)
+        self.documents: list[tuple[str, str]] = []
+        self._link: Optional[tuple[str, int]] = None  # an open document link: href, text start
 
     # ------------------------------------------------------------ plumbing
     def _pos(self) -> int:
@@ -117,6 +122,9 @@ class _Extractor(HTMLParser):
             self.pre += 1
         if tag == "title" and self.title_span is None:
             self._title_start = self.length
+        if tag == "a":
+            href = next((v for k, v in attrs if k == "href" and v), "")
+            self._link = (href.strip(), self.length) if DOCUMENT_LINK.search(href.strip()) else None
 
     def handle_startendtag(self, tag, attrs):
         if tag == "meta":
@@ -133,6 +141,10 @@ class _Extractor(HTMLParser):
             return
         if tag == "title" and self._title_start is not None and self.title_span is None:
             self.title_span = (self._title_start, self.length)
+        if tag == "a" and self._link is not None:
+            href, start = self._link
+            self._link = None
+            self.documents.append((href, " ".join("".join(self.parts)[start:].split()) if start < self.length else ""))
         if tag in BLOCK:
             self._break()
         if tag == "pre" and self.pre:
@@ -198,6 +210,8 @@ class Page:
     title: str
     published: Optional[dt.date]
     lines: tuple[str, ...]
+    #: ``(href, link text)`` of each link to a document the page attaches (附件)
+    documents: tuple[tuple[str, str], ...] = ()
 
 
 def parse_page(source: str) -> Page:
@@ -210,4 +224,4 @@ def parse_page(source: str) -> Page:
         a, b = p.title_span
         title, text = text[a:b].strip(), text[:a] + "\n" + text[b:]
     lines = tuple(line.strip() for line in text.split("\n") if line.strip())
-    return Page(p.meta, title, p.published, lines)
+    return Page(p.meta, title, p.published, lines, tuple(p.documents))

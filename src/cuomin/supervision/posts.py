@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional
 from ..dates import parse_date_text
 from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
 from ..models import Record
-from .sitepages import PAGE_SUFFIXES, PageError, PageRow, SitePages
+from .sitepages import PAGE_SUFFIXES, AttachmentRow, PageError, PageRow, SitePages
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -382,8 +382,8 @@ class PostReader:
         """A web page: its post, and after a site's last page the site's common part."""
         self.survey_pages()
         try:
-            for label, row in self._pages.rows(path):  # (a page's row may be a PageRow, read later)
-                yield (1, RawRow(row["id"], 1, row)) if label else (1, row)
+            for where, row in self._pages.rows(path):  # (a PageRow or AttachmentRow is read later)
+                yield (1, RawRow(where, 1, row)) if where else (1, row)
         except PageError as exc:
             raise _FileError(str(exc)) from None
 
@@ -1048,7 +1048,7 @@ def parse_row(raw: RawRow, require_text: bool = True) -> "Post | RowProblem | No
     """Make a :class:`Post` of a row, or say why the row is skipped; None for a web
     page that turns out to be no post (:func:`~cuomin.supervision.sitepages.page_fields`)."""
     try:
-        fields = raw.payload.fields() if isinstance(raw.payload, PageRow) else row_fields(raw)
+        fields = raw.payload.fields() if isinstance(raw.payload, (PageRow, AttachmentRow)) else row_fields(raw)
         return None if fields is None else make_post(fields, raw.file, raw.row, require_text=require_text)
     except RowError as exc:
         return RowProblem(raw.file, raw.row, str(exc))

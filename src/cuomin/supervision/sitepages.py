@@ -20,15 +20,25 @@ surveyed first: a line (a block of the page's visible text) found on
 left out of each page and checked once, in one more post per site, ``页面公共部分``
 (only where text is checked: it is not an item a column published). A page with nothing
 of its own left is no post.
+
+**Attachments (附件) are posts too, where text is checked.** A document an article links
+to — a PDF, Word, WPS or RTF file, saved in the mirror beside the pages (a relative link,
+one from the site's root, or the site's own address) — is read as a post of the article
+that published it, the earliest page that links to it: that page's site, column and
+date, the link's text (else the file's name) as its title. One no page links to is not read; one that cannot be read (a
+scan, a password) is reported. Column reports leave them out: an attachment is part of
+its article, not an item of the column.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..encoding import DecodeError, decode_text
 
@@ -37,6 +47,7 @@ PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 BOILERPLATE_PAGES = 3
 ACCOUNT_TYPE = "政府网站"
 COMMON_PART = "页面公共部分"
+ATTACHMENT = "附件"
 #: a page larger than this is not an article (and is not read whole)
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 #: pages read in the survey are kept for their turn up to this many characters of text;
@@ -63,6 +74,8 @@ class _Site:
     canon: dict = field(default_factory=dict)
     #: the common lines, once the survey is done
     lines: frozenset = frozenset()
+    #: the documents its articles link to, in the order first linked: path → AttachmentRow
+    attachments: dict = field(default_factory=dict)
 
     def add(self, lines) -> None:
         seen = self.seen
@@ -157,15 +170,34 @@ class SitePages:
                     room -= size
                 site.last = path
                 self._site_of[path] = site
+                if self.common_part and page.documents and not _a_list_page(page.meta):
+                    self._attach(site, page, path)
         for site in self._sites.values():
             site.canon = {}
             site.lines = frozenset(site.common.values())
 
+    def _attach(self, site: _Site, page, path: Path) -> None:
+        """Note the documents ``page`` links to that are in the mirror. The earliest page
+        that links to one (by date, then by path; an undated page last) is the article
+        that published it: it gives the post's column, date and title."""
+        for href, text in page.documents:
+            local = _local_file(href, path)
+            if local is None:
+                continue
+            known = site.attachments.get(local)
+            if known is not None and not _earlier(page.published, known.published):
+                continue
+            page_url = page.meta.get("url", "")
+            site.attachments[local] = AttachmentRow(
+                str(local), site.name, text or local.name, page.meta.get("columnname", ""), page.published,
+                urljoin(page_url, href) if page_url else "")
+
     def rows(self, path: Path) -> Iterator[tuple[str, object]]:
-        """``(row label, fields)``: the page's post, if anything of its own is left, and
-        after the site's last page the site's common part. A page the survey did not
-        keep comes as a :class:`PageRow`, read where it is made into a post (perhaps in
-        a worker process). Raises :class:`PageError`."""
+        """``(where, fields)``: the page's post (``where`` empty), if anything of its own
+        is left; after the site's last page the site's common part and its attachments
+        (``where`` names them). A page the survey did not keep comes as a
+        :class:`PageRow`, an attachment as an :class:`AttachmentRow`: read where it is
+        made into a post (perhaps in a worker process). Raises :class:`PageError`."""
         self.survey()
         if path in self._failed:
             raise PageError(self._failed[path])
@@ -178,7 +210,7 @@ class SitePages:
             if fields is not None:
                 yield "", fields
         if self.common_part and site.last == path and site.common:
-            yield COMMON_PART, {
+            yield f"{site.name}#{COMMON_PART}", {
                 "id": f"{site.name}#{COMMON_PART}",
                 "account": site.name,
                 "account_type": ACCOUNT_TYPE,
@@ -186,6 +218,9 @@ class SitePages:
                 "unit": site.name,
                 "text": "\n".join(site.common.values()),
             }
+        if site.last == path:
+            for attachment in site.attachments.values():
+                yield attachment.path, attachment
 
 
 def read_pages(paths: list, encoding: Optional[str] = None) -> list:
@@ -223,6 +258,72 @@ def page_fields(page, path: str, site: str, common: frozenset) -> Optional[dict]
         "column": meta.get("columnname", ""),
         "unit": site,
     }
+
+
+def _earlier(date, than) -> bool:
+    return date is not None and (than is None or date < than)
+
+
+def _local_file(href: str, page: Path) -> Optional[Path]:
+    """The file of the mirror a link of ``page`` points to, if it is there: a relative
+    link, one from the site's root (the folder named after its host), or an address on
+    that host."""
+    try:
+        link = urlsplit(href)
+    except ValueError:
+        return None
+    if link.scheme not in ("", "http", "https"):
+        return None
+    target = unquote(link.path)
+    if not target:
+        return None
+    if link.netloc or target.startswith("/"):
+        roots = [d for d in page.parents if (d.name == link.netloc if link.netloc else _HOST.fullmatch(d.name))]
+        if not roots:
+            return None
+        local = roots[0] / target.lstrip("/")
+    else:
+        local = page.parent / target
+    try:
+        local = Path(os.path.normpath(local))
+        return local if local.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """A document an article attaches, still to read (where it is made into a post),
+    with what its post takes from the first page that links to it."""
+
+    path: str
+    site: str
+    title: str
+    column: str
+    published: Optional[object]
+    url: str
+
+    def fields(self) -> Optional[dict]:
+        """The post's fields; None for a document with no text. Raises :class:`PageError`."""
+        from ..readers import InputError, read_document
+
+        try:
+            doc = read_document(Path(self.path))
+        except InputError as exc:
+            raise PageError(str(exc).removeprefix(f"{self.path}: ")) from None
+        if not doc.text.strip():
+            return None
+        return {
+            "id": self.url or self.path,
+            "account": self.site,
+            "account_type": ACCOUNT_TYPE,
+            "title": f"{ATTACHMENT}：{self.title}",
+            "text": doc.text,
+            "published_at": self.published,
+            "url": self.url,
+            "column": self.column,
+            "unit": self.site,
+        }
 
 
 @dataclass(frozen=True)
