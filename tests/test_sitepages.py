@@ -294,7 +294,8 @@ def _site_with_attachments(tmp_path) -> Path:
     root = tmp_path / "www.qingxi.gov.cn"
     body = ('<p>现将有关事项通知如下。</p><p>附件：<a href="P020230915.pdf">1.防汛工作方案</a></p>'
             '<p><a href="/zwgk/files/名单.doc">2.人员名单</a> <a href="http://www.qingxi.gov.cn/zwgk/files/扫描.pdf">3.</a>'
-            '<a href="缺失.pdf">4.不在镜像里</a> <a href="https://other.gov.cn/a.pdf">5.别的网站</a></p>')
+            '<a href="缺失.pdf">4.不在镜像里</a> <a href="https://other.gov.cn/a.pdf">5.别的网站</a>'
+            '<a href="http://files.qingxi.gov.cn/f/%E8%AF%B4%E6%98%8E.docx">6.说明</a></p>')
     pages = {
         "zwgk/tzgg/t1.html": page("关于做好防汛工作的通知", body, column="通知公告", date="2023-09-15 09:00",
                                   url="http://www.qingxi.gov.cn/zwgk/tzgg/t1.html"),
@@ -313,6 +314,13 @@ def _site_with_attachments(tmp_path) -> Path:
     (root / "zwgk/files/扫描.pdf").write_bytes(page_pdf(IMAGE_PAGE, b"<< /XObject << /Im1 5 0 R >> >>",
                                                         stream(b"\x00\xff\xff\x00", IMAGE)))
     (root / "zwgk/files/没人链接.doc").write_bytes(word_document([("中华人名共和国\r", False)]))
+    import docx
+
+    other = tmp_path / "files.qingxi.gov.cn" / "f"  # another host the mirror saved, beside the site
+    other.mkdir(parents=True)
+    d = docx.Document()
+    d.add_paragraph("说明：本方案由县安监局负责解释。")
+    d.save(other / "说明.docx")
     return root
 
 
@@ -324,6 +332,8 @@ def test_documents_an_article_attaches_are_posts_of_that_article(tmp_path):
         ("附件：1.防汛工作方案", "通知公告", dt.date(2023, 9, 15), "http://www.qingxi.gov.cn/zwgk/tzgg/P020230915.pdf",
          "清溪县人民政府"),
         ("附件：2.人员名单", "通知公告", dt.date(2023, 9, 15), "http://www.qingxi.gov.cn/zwgk/files/名单.doc", "清溪县人民政府"),
+        ("附件：6.说明", "通知公告", dt.date(2023, 9, 15), "http://files.qingxi.gov.cn/f/%E8%AF%B4%E6%98%8E.docx",
+         "清溪县人民政府"),
     ]
     assert "中华人名共和国防汛法" in attached[0].text and "13812345678" in attached[1].text
     # a scan cannot be read: reported, the rest read; one no page links to is not read

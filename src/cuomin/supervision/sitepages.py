@@ -23,7 +23,7 @@ of its own left is no post.
 
 **Attachments (附件) are posts too, where text is checked.** A document an article links
 to — a PDF, Word, WPS or RTF file, saved in the mirror beside the pages (a relative link,
-one from the site's root, or the site's own address) — is read as a post of the article
+one from the site's root, or an address on a host the mirror saved) — is read as a post of the article
 that published it, the earliest page that links to it: that page's site, column and
 date, the link's text (else the file's name) as its title. One no page links to is not read; one that cannot be read (a
 scan, a password) is reported. Column reports leave them out: an attachment is part of
@@ -267,7 +267,7 @@ def _earlier(date, than) -> bool:
 def _local_file(href: str, page: Path) -> Optional[Path]:
     """The file of the mirror a link of ``page`` points to, if it is there: a relative
     link, one from the site's root (the folder named after its host), or an address on
-    that host."""
+    that host or another the mirror saved (a folder beside it)."""
     try:
         link = urlsplit(href)
     except ValueError:
@@ -278,10 +278,12 @@ def _local_file(href: str, page: Path) -> Optional[Path]:
     if not target:
         return None
     if link.netloc or target.startswith("/"):
-        roots = [d for d in page.parents if (d.name == link.netloc if link.netloc else _HOST.fullmatch(d.name))]
-        if not roots:
+        # from the site's root: the folder named after its host (wget --mirror), beside
+        # which a mirror keeps the other hosts it saved from (files.qingxi.gov.cn/…)
+        site_root = next((d for d in page.parents if _HOST.fullmatch(d.name)), None)
+        if site_root is None:
             return None
-        local = roots[0] / target.lstrip("/")
+        local = (site_root.parent / link.netloc if link.netloc else site_root) / target.lstrip("/")
     else:
         local = page.parent / target
     try:
