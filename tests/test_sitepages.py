@@ -295,7 +295,8 @@ def _site_with_attachments(tmp_path) -> Path:
     body = ('<p>现将有关事项通知如下。</p><p>附件：<a href="P020230915.pdf">1.防汛工作方案</a></p>'
             '<p><a href="/zwgk/files/名单.doc">2.人员名单</a> <a href="http://www.qingxi.gov.cn/zwgk/files/扫描.pdf">3.</a>'
             '<a href="缺失.pdf">4.不在镜像里</a> <a href="https://other.gov.cn/a.pdf">5.别的网站</a>'
-            '<a href="http://files.qingxi.gov.cn/f/%E8%AF%B4%E6%98%8E.docx">6.说明</a></p>')
+            '<a href="http://files.qingxi.gov.cn/f/%E8%AF%B4%E6%98%8E.docx">6.说明</a>'
+            '<a href="../../../../outside.pdf">7.镜像之外</a></p>')
     pages = {
         "zwgk/tzgg/t1.html": page("关于做好防汛工作的通知", body, column="通知公告", date="2023-09-15 09:00",
                                   url="http://www.qingxi.gov.cn/zwgk/tzgg/t1.html"),
@@ -314,6 +315,7 @@ def _site_with_attachments(tmp_path) -> Path:
     (root / "zwgk/files/扫描.pdf").write_bytes(page_pdf(IMAGE_PAGE, b"<< /XObject << /Im1 5 0 R >> >>",
                                                         stream(b"\x00\xff\xff\x00", IMAGE)))
     (root / "zwgk/files/没人链接.doc").write_bytes(word_document([("中华人名共和国\r", False)]))
+    (tmp_path.parent / "outside.pdf").write_bytes(chinese_pdf(["镜像之外的文件"]))  # never read
     import docx
 
     other = tmp_path / "files.qingxi.gov.cn" / "f"  # another host the mirror saved, beside the site

@@ -22,12 +22,13 @@ left out of each page and checked once, in one more post per site, ``页面公�
 of its own left is no post.
 
 **Attachments (附件) are posts too, where text is checked.** A document an article links
-to — a PDF, Word, WPS or RTF file, saved in the mirror beside the pages (a relative link,
-one from the site's root, or an address on a host the mirror saved) — is read as a post of the article
-that published it, the earliest page that links to it: that page's site, column and
-date, the link's text (else the file's name) as its title. One no page links to is not read; one that cannot be read (a
-scan, a password) is reported. Column reports leave them out: an attachment is part of
-its article, not an item of the column.
+to — a PDF, Word, WPS or RTF file saved in the mirror (by a relative link, one from the
+site's root, or an address on a host the mirror saved; never a file outside the mirror)
+— is read as a post of the article that published it, the earliest page that links to
+it: that page's site, column and date, the link's text (else the file's name) as its
+title. One no page links to is not read; one that cannot be read (a scan, a password) is
+reported. Column reports leave them out: an attachment is part of its article, not an
+item of the column.
 """
 
 from __future__ import annotations
@@ -277,17 +278,22 @@ def _local_file(href: str, page: Path) -> Optional[Path]:
     target = unquote(link.path)
     if not target:
         return None
+    # the site's root: the folder named after its host (wget --mirror), beside which a
+    # mirror keeps the other hosts it saved (files.qingxi.gov.cn/…)
+    site_root = next((d for d in page.parents if _HOST.fullmatch(d.name)), None)
     if link.netloc or target.startswith("/"):
-        # from the site's root: the folder named after its host (wget --mirror), beside
-        # which a mirror keeps the other hosts it saved from (files.qingxi.gov.cn/…)
-        site_root = next((d for d in page.parents if _HOST.fullmatch(d.name)), None)
         if site_root is None:
             return None
         local = (site_root.parent / link.netloc if link.netloc else site_root) / target.lstrip("/")
     else:
         local = page.parent / target
+    # never a file outside the mirror (../../ out of it): the mirror's folder, or for
+    # pages not under a host's folder, the folder above the page's
+    mirror = os.path.normpath(site_root.parent if site_root is not None else page.parent.parent)
     try:
         local = Path(os.path.normpath(local))
+        if os.path.commonpath([mirror, str(local)]) != mirror:
+            return None
         return local if local.is_file() else None
     except (OSError, ValueError):
         return None
@@ -296,7 +302,7 @@ def _local_file(href: str, page: Path) -> Optional[Path]:
 @dataclass(frozen=True)
 class AttachmentRow:
     """A document an article attaches, still to read (where it is made into a post),
-    with what its post takes from the first page that links to it."""
+    with what its post takes from that article (the earliest page that links to it)."""
 
     path: str
     site: str
