@@ -144,9 +144,9 @@ def test_pdf_text_a_line_per_line_joined_where_a_paragraph_goes_on(tmp_path, sca
     (r,) = check(scanner, tmp_path / "a.pdf")
     assert r.error is None and r.document.kind == "pdf"
     assert r.document.text == ("关于庆祝国庆的通知\n各单位：为热烈庆祝中华人名共和国成立七十五周年，县环保局现将有关事项"
-                               "通知如下。\n一、时间安排\n\n联系人：王某，电话13812345678")
+                               "通知如下。\n一、时间安排\n联系人：王某，电话13812345678")
     assert [(f.code, f.line, f.column, r.label(f)) for f in r.findings] == [
-        ("POL001", 2, 10, "第1页第2行"), ("OUT002", 2, 26, "第1页第2行"), ("PRI002", 5, 10, "第2页第1行")]
+        ("POL001", 2, 10, "第1页第2行"), ("OUT002", 2, 26, "第1页第2行"), ("PRI002", 4, 10, "第2页第1行")]
     assert_exact(r)
     # a list of short lines is not prose: not joined
     (tmp_path / "b.pdf").write_bytes(chinese_pdf(["县长\n李卫东"]))
@@ -161,7 +161,7 @@ def test_pdf_text_a_line_per_line_joined_where_a_paragraph_goes_on(tmp_path, sca
 
 
 def test_a_paragraph_goes_on_over_a_page_its_page_number_left_out(tmp_path, scanner):
-    page1 = "关于庆祝国庆的通知\n各单位：为热烈庆祝中华人民共和国成立七十五周\n年，根据《国务院办公厅关于国庆节放假的通\n— 1 —"
+    page1 = "关于庆祝国庆的通知\n各单位：为热烈庆祝中华人民共和国成立七十五周\n年，根据《国务院办公厅关于国庆节放假的通\n— 1 —\n"
     page2 = "第2页 共2页\n知》，现将有关事项通知如下。\n县政府办公室"
     (tmp_path / "a.pdf").write_bytes(chinese_pdf([page1, page2]))
     (r,) = check(scanner, tmp_path / "a.pdf")

@@ -75,9 +75,9 @@ def parse_pdf(data: bytes) -> tuple[str, tuple[str, ...]]:
         lines = page.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         # a page number below (or above) the text is no line of it, and would keep a
         # paragraph that goes on over the page apart
-        while lines and _PAGE_NUMBER.fullmatch(lines[-1]):
+        while lines and (not lines[-1].strip() or _PAGE_NUMBER.fullmatch(lines[-1])):
             lines.pop()
-        while lines and _PAGE_NUMBER.fullmatch(lines[0]):
+        while lines and (not lines[0].strip() or _PAGE_NUMBER.fullmatch(lines[0])):
             lines.pop(0)
         shown += [(line, number) for line in lines]
     joined = _joined(shown)
