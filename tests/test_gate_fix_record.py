@@ -174,7 +174,7 @@ def test_pre_commit_hooks_cover_the_readers():
     files = re.compile(hooks["cuomin"]["files"].strip("'"))
     for suffix in KINDS:
         assert files.search(f"drafts/通知{suffix}"), suffix
-    assert not files.search("drafts/notes.xlsx") and not files.search("a.docx.bak")
+    assert not files.search("drafts/notes.pptx") and not files.search("a.docx.bak")
     fix_files = re.compile(hooks["cuomin-fix"]["files"].strip("'"))
     assert fix_files.search("a.md") and not fix_files.search("a.docx") and not fix_files.search("a.html")
     assert "--fix --write" in hooks["cuomin-fix"]["entry"]

@@ -484,6 +484,34 @@ def test_rtf_drafts_are_read_a_paragraph_a_line(tmp_path, scanner):
             ("POL001", 1, 3, "第1段"), ("OUT002", 2, 2, "第2段"), ("TYP001", 2, 5, "第2段")]
 
 
+def test_spreadsheets_are_read_a_row_a_line(tmp_path, scanner):
+    # a list published as a workbook is where ID and phone numbers are left unmasked
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "公示名单"
+    ws.append(["序号", "姓名", "身份证号", "联系电话"])
+    ws.append([1, "张某", "11010519491231002X", "13812345678"])
+    ws.append([2, "李某", "110105********002X", "138****5678"])  # masked: fine
+    ws["F5"] = f"{POL}成立纪念"  # a cell far from the table, its row's other cells empty
+    other = wb.create_sheet("说明")
+    other.append(["本名单由县安监局提供"])
+    wb.save(tmp_path / "名单.xlsx")
+    (r,) = check(scanner, tmp_path / "名单.xlsx")
+    assert r.error is None and r.document.kind == "sheet"
+    assert r.document.text.split("\n") == [
+        "序号\t姓名\t身份证号\t联系电话", "1\t张某\t11010519491231002X\t13812345678", "2\t李某\t110105********002X\t138****5678",
+        f"\t\t\t\t\t{POL}成立纪念", "本名单由县安监局提供"]
+    assert [(f.code, f.text, r.label(f)) for f in r.findings] == [
+        ("PRI001", "11010519491231002X", "公示名单第2行"), ("PRI002", "13812345678", "公示名单第2行"),
+        ("POL001", POL, "公示名单第5行"), ("OUT002", "安监局", "说明第1行")]
+    # a workbook that is not one
+    (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    (bad,) = check(scanner, tmp_path / "坏.xlsx")
+    assert bad.error.endswith("坏.xlsx: a workbook that cannot be read (CalamineError)")
+
+
 def test_directory_with_unreadable_drafts_and_explicit_files(tmp_path):
     tree(tmp_path, {"a.txt": POL, "old.doc": b"\xd0\xcf", ".cuominignore": "a.txt\n"})
     assert list(expand([str(tmp_path)])) == [str(tmp_path / "old.doc")]
@@ -531,7 +559,7 @@ def test_decoding_says_how_to_write_the_same_bytes_back(data, encoding, codec, b
     (b"PK\x03\x04\x14\x00[Content_Types].xml...word/document.xml", None,
      "a.txt: a Word file (name it .docx to check it), not text"),
     (b"PK\x03\x04\x14\x00[Content_Types].xml...xl/workbook.xml", None,
-     "a.txt: an Excel workbook (posts in a workbook are read by cuomin scan), not text"),
+     "a.txt: an Excel workbook (name it .xlsx to check it; cuomin scan reads posts in one), not text"),
     (b"PK\x03\x04\x14\x00photos/1.jpg", None, "a.txt: a ZIP package, not text"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", None, "a.txt: a Word/Excel 97–2003 or WPS file (a Word file: name it .doc to check it), not text"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF", None, "a.txt: a picture, not text"),

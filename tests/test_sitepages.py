@@ -296,7 +296,7 @@ def _site_with_attachments(tmp_path) -> Path:
             '<p><a href="/zwgk/files/名单.doc">2.人员名单</a> <a href="http://www.qingxi.gov.cn/zwgk/files/扫描.pdf">3.</a>'
             '<a href="缺失.pdf">4.不在镜像里</a> <a href="https://other.gov.cn/a.pdf">5.别的网站</a>'
             '<a href="http://files.qingxi.gov.cn/f/%E8%AF%B4%E6%98%8E.docx">6.说明</a>'
-            '<a href="../../../../outside.pdf">7.镜像之外</a></p>')
+            '<a href="../../../../outside.pdf">7.镜像之外</a><a href="名单.xlsx">8.公示名单</a></p>')
     pages = {
         "zwgk/tzgg/t1.html": page("关于做好防汛工作的通知", body, column="通知公告", date="2023-09-15 09:00",
                                   url="http://www.qingxi.gov.cn/zwgk/tzgg/t1.html"),
@@ -316,6 +316,12 @@ def _site_with_attachments(tmp_path) -> Path:
                                                         stream(b"\x00\xff\xff\x00", IMAGE)))
     (root / "zwgk/files/没人链接.doc").write_bytes(word_document([("中华人名共和国\r", False)]))
     (tmp_path.parent / "outside.pdf").write_bytes(chinese_pdf(["镜像之外的文件"]))  # never read
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "身份证号"])
+    wb.active.append(["张某", "11010519491231002X"])
+    wb.save(root / "zwgk/tzgg/名单.xlsx")
     import docx
 
     other = tmp_path / "files.qingxi.gov.cn" / "f"  # another host the mirror saved, beside the site
@@ -336,6 +342,7 @@ def test_documents_an_article_attaches_are_posts_of_that_article(tmp_path):
         ("附件：2.人员名单", "通知公告", dt.date(2023, 9, 15), "http://www.qingxi.gov.cn/zwgk/files/名单.doc", "清溪县人民政府"),
         ("附件：6.说明", "通知公告", dt.date(2023, 9, 15), "http://files.qingxi.gov.cn/f/%E8%AF%B4%E6%98%8E.docx",
          "清溪县人民政府"),
+        ("附件：8.公示名单", "通知公告", dt.date(2023, 9, 15), "http://www.qingxi.gov.cn/zwgk/tzgg/名单.xlsx", "清溪县人民政府"),
     ]
     assert "中华人名共和国防汛法" in attached[0].text and "13812345678" in attached[1].text
     # a scan cannot be read: reported, the rest read; one no page links to is not read
@@ -358,3 +365,21 @@ def test_attachments_are_scanned_alike_with_workers(tmp_path, scanner):
     one = scan(1)
     assert scan(2) == one
     assert ("附件：1.防汛工作方案", ["POL001"]) in one and ("附件：2.人员名单", ["PRI002"]) in one
+    assert ("附件：8.公示名单", ["PRI001"]) in one  # a list with an ID number unmasked
+
+
+def test_tables_inside_a_mirrored_site_are_its_own_files_not_exports(tmp_path):
+    from cuomin.supervision.posts import expand_paths
+
+    quarter = tmp_path / "2023Q3"
+    site = write_site(quarter / "www.qingxi.gov.cn", {"index.html": page("首页", "<p>正文。</p>")})
+    (site / "js").mkdir()
+    (site / "js" / "config.json").write_text('{"menu": []}', encoding="utf-8")
+    (site / "upload").mkdir()
+    (site / "upload" / "名单.xlsx").write_bytes(b"PK\x03\x04")
+    (site / "gzdt").mkdir()
+    (site / "gzdt" / "a.html").write_text(page("第一篇", "<p>正文。</p>"), encoding="utf-8")
+    (quarter / "新媒体导出.jsonl").write_text('{"id": "1", "text": "正文"}\n', encoding="utf-8")
+    got = [f.relative_to(quarter).as_posix() for f in expand_paths([quarter], suffixes=(".jsonl", ".json", ".xlsx", ".html"))]
+    # the exports beside the site are read; the site's own data files are not
+    assert got == ["www.qingxi.gov.cn/gzdt/a.html", "www.qingxi.gov.cn/index.html", "新媒体导出.jsonl"]

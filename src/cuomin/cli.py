@@ -127,7 +127,7 @@ jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0
 def check(paths, fmt, fail_on, published, select, ignore, allow, packs, config_path, isolated, no_cache, fix, write,
           record_path, encoding, stdin_name, color, jobs):
     """Check files, directories (walked; .cuominignore honoured) or standard input
-    (- or no PATH): .txt, .md, .html, .docx, .doc, .wps, .rtf, .pdf. See docs/cli-check.md."""
+    (- or no PATH): .txt, .md, .html, .docx, .doc, .wps, .rtf, .pdf, .xlsx, .xls. See docs/cli-check.md."""
     from .check import check_inputs, exit_code  # (here: the other commands never read documents)
 
     if write and not fix:

@@ -46,7 +46,7 @@ def _not_text(head: bytes) -> Optional[str]:
         if b"word/" in head:
             return "a Word file (name it .docx to check it)"
         if b"xl/" in head:
-            return "an Excel workbook (posts in a workbook are read by cuomin scan)"
+            return "an Excel workbook (name it .xlsx to check it; cuomin scan reads posts in one)"
         return "a ZIP package"
     if head.startswith(OLE2):
         return "a Word/Excel 97–2003 or WPS file (a Word file: name it .doc to check it)"

@@ -2,7 +2,8 @@
 
 Plain text (``.txt`` and anything unknown), Markdown (``.md``, ``.markdown``), HTML
 (``.html``, ``.htm``, ``.xhtml``), Word (``.docx``; ``.doc`` and WPS ``.wps``, the
-binary format; RTF) and PDF with a text layer (``.pdf``), from files, directories
+binary format; RTF), PDF with a text layer (``.pdf``) and spreadsheets (``.xlsx``,
+``.xls``, WPS ``.et``: a line a row), from files, directories
 (:mod:`cuomin.readers.walk`) or standard input. A :class:`Document` carries the text
 the scanner sees (``text``), the file's own text where it differs (``source``), how to
 get from one to the other, and the inline suppressions found in it.
@@ -41,10 +42,14 @@ KINDS = {
     ".wps": "doc",
     ".rtf": "doc",
     ".pdf": "pdf",
+    ".xlsx": "sheet",
+    ".xlsm": "sheet",
+    ".xls": "sheet",
+    ".et": "sheet",
 }
-#: the kinds whose text is extracted from a file that is not text (Word, RTF, PDF): fixes
-#: are not written back into it, and reports show the extracted text
-EXTRACTED_KINDS = ("docx", "doc", "rtf", "pdf")
+#: the kinds whose text is extracted from a file that is not text (Word, RTF, PDF,
+#: spreadsheets): fixes are not written back into it, and reports show the extracted text
+EXTRACTED_KINDS = ("docx", "doc", "rtf", "pdf", "sheet")
 
 
 class InputError(ValueError):
@@ -160,7 +165,8 @@ def read_bytes(
     kind = kind or kind_for(name)
     digest = hashlib.sha256(data).hexdigest()
     if kind in EXTRACTED_KINDS:
-        text, labels, kind = _word_text(data, name, kind) if kind != "pdf" else _pdf_text(data, name)
+        extract = {"pdf": _pdf_text, "sheet": _sheet_text}.get(kind)
+        text, labels, kind = extract(data, name) if extract else _word_text(data, name, kind)
         return Document(
             name, text, kind, labels=labels, suppressions=tuple(line_suppressions(text)), sha256=digest, path=path
         )
@@ -201,6 +207,16 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, tuple[str, ...], str]:
     try:
         return (*parse_pdf(data), "pdf")
     except PdfError as exc:
+        raise InputError(f"{name}: {exc}") from None
+
+
+def _sheet_text(data: bytes, name: str) -> tuple[str, tuple[str, ...], str]:
+    """``(text, labels, "sheet")`` of a workbook: a line a row. Raises :class:`InputError`."""
+    from .sheet import SheetError, parse_sheet
+
+    try:
+        return (*parse_sheet(data), "sheet")
+    except SheetError as exc:
         raise InputError(f"{name}: {exc}") from None
 
 

@@ -42,8 +42,8 @@ BLOCK = frozenset(
     legend main nav ol option p pre section summary table tbody td tfoot th thead title tr ul""".split()
 )
 _WS = re.compile(r"[ \t\n\r\f]+|[^ \t\n\r\f]+")
-#: a link to a document a page attaches (附件): a PDF, Word, WPS or RTF file
-DOCUMENT_LINK = re.compile(r"\.(?:pdf|docx?|wps|rtf)(?:[?#].*)?$", re.IGNORECASE)
+#: a link to a document a page attaches (附件): a PDF, Word, WPS, RTF or spreadsheet file
+DOCUMENT_LINK = re.compile(r"\.(?:pdf|docx?|wps|rtf|xlsx?|et)(?:[?#].*)?$", re.IGNORECASE)
 
 
 def _wide(ch: str) -> bool:

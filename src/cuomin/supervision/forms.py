@@ -210,24 +210,14 @@ def _rtf_text(data: bytes) -> Optional[str]:
 
 
 def _excel(kind: str, detail: str, data: bytes, whole: bool) -> tuple[str, str, Optional[str]]:
-    """Every non-blank cell of every sheet, one a line, read with calamine."""
+    """Every non-blank cell of every sheet, one a line (readers/sheet.py)."""
     if not whole:
         return kind, detail, None
-    from python_calamine import CalamineWorkbook
+    from ..readers.sheet import SheetError, sheet_rows
 
     try:
-        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as wb:
-            cells = []
-            for name in wb.sheet_names:
-                for row in wb.get_sheet_by_name(name).to_python():
-                    for value in row:
-                        if isinstance(value, float) and value.is_integer():
-                            value = int(value)  # calamine gives numbers as floats: 42.0 is shown as 42
-                        if value is not None and str(value).strip():
-                            cells.append(str(value))
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # CalamineError, and pyo3's PanicException (a BaseException)
+        cells = [cell for _, _, row in sheet_rows(data) for cell in row if cell]
+    except SheetError:
         return "unreadable", "无法打开的Excel文件", None
     return kind, detail, "\n".join(cells)
 

@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional
 from ..dates import parse_date_text
 from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
 from ..models import Record
-from .sitepages import PAGE_SUFFIXES, AttachmentRow, PageError, PageRow, SitePages
+from .sitepages import PAGE_SUFFIXES, AttachmentRow, PageError, PageRow, SitePages, is_page
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -556,13 +556,20 @@ def expand_paths(paths: Iterable, *, recursive: bool = True, suffixes: tuple = P
     """``paths``, each directory replaced by the files of posts in it (and below, with
     ``recursive``), in sorted order (a quarter's exports in one folder); ``suffixes``
     says which files those are. Hidden files and directories, and the lock files Office
-    leaves beside an open workbook (``~$…``), are left out. A directory without any
-    stays, to be reported."""
+    leaves beside an open workbook (``~$…``), are left out, and so are tables in a
+    folder that holds web pages or below it (a mirrored site's own files: its articles'
+    attachments are read through their links). A directory without any stays, to be
+    reported."""
     for p in map(Path, paths):
         if not p.is_dir():
             yield p
             continue
         found = sorted(f for f in (p.rglob("*") if recursive else p.iterdir()) if _a_file_of(f, p, suffixes))
+        # a folder holding web pages is a mirrored site: the tables in it and below it are
+        # its own files (attachments, data for its scripts), not exports of posts
+        sites = {f.parent for f in found if is_page(f)}
+        if sites:
+            found = [f for f in found if is_page(f) or not sites.intersection(f.parents)]
         yield from found or [p]
 
 

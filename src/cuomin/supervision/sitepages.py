@@ -22,7 +22,7 @@ left out of each page and checked once, in one more post per site, ``页面公�
 of its own left is no post.
 
 **Attachments (附件) are posts too, where text is checked.** A document an article links
-to — a PDF, Word, WPS or RTF file saved in the mirror (by a relative link, one from the
+to — a PDF, Word, WPS, RTF or spreadsheet file saved in the mirror (by a relative link, one from the
 site's root, or an address on a host the mirror saved; never a file outside the mirror)
 — is read as a post of the article that published it, the earliest page that links to
 it: that page's site, column and date, the link's text (else the file's name) as its
