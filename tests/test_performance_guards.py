@@ -230,6 +230,23 @@ def test_a_scan_without_a_ledger_imports_only_what_it_uses(tmp_path):
                        "cuomin.check", "cuomin.readers", "html", "zipfile", "multiprocessing"}
 
 
+@pytest.mark.parametrize("command, name", [(["check"], "draft.txt"), (["check", "--format", "json"], "draft.md"),
+                                           (["scan", "--jobs", "1"], "posts.jsonl")])
+def test_reading_text_imports_no_reader_of_other_formats(tmp_path, command, name):
+    """The Word 97, PDF, RTF and workbook readers (olefile, pypdf, striprtf, calamine)
+    are imported only when such a file is read: a check of a text draft or a scan of
+    JSON Lines loads none of them."""
+    target = tmp_path / name
+    target.write_text('{"id": "1", "text": "工作己经完成。"}\n' if name.endswith(".jsonl") else "工作己经完成。\n",
+                      encoding="utf-8")
+    code = ("import sys\nfrom cuomin.cli import main\n"
+            f"sys.argv = ['cuomin', *{command!r}, {str(target)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('olefile', 'pypdf', 'striprtf', 'python_calamine') if m in sys.modules))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.splitlines()[-1] == "[]"
+
+
 def test_the_supervision_package_still_offers_every_public_name():
     import cuomin.supervision as sup
 
