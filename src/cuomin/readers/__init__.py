@@ -165,8 +165,7 @@ def read_bytes(
     kind = kind or kind_for(name)
     digest = hashlib.sha256(data).hexdigest()
     if kind in EXTRACTED_KINDS:
-        extract = {"pdf": _pdf_text, "sheet": _sheet_text}.get(kind)
-        text, labels, kind = extract(data, name) if extract else _word_text(data, name, kind)
+        text, labels, kind = _extracted(data, name, kind)
         return Document(
             name, text, kind, labels=labels, suppressions=tuple(line_suppressions(text)), sha256=digest, path=path
         )
@@ -177,46 +176,34 @@ def read_bytes(
     return parse_text(text, name, kind, sha256=digest, path=path, encoding=codec, bom=bom)
 
 
-def _word_text(data: bytes, name: str, kind: str) -> tuple[str, tuple[str, ...], str]:
-    """``(text, labels, kind)`` of a Word file, read by what its bytes are (a .doc
-    named .docx, or the reverse, is read all the same). Raises :class:`InputError`."""
-    from ..filetypes import OLE2, ZIP
+def _extracted(data: bytes, name: str, kind: str) -> tuple[str, tuple[str, ...], str]:
+    """``(text, labels, kind)`` of a file whose text is extracted (:data:`EXTRACTED_KINDS`).
+    A Word file is read by what its bytes are: a .doc named .docx, or the reverse, is read
+    all the same, and so is RTF under either (Word saves it so). Raises :class:`InputError`."""
+    from ..filetypes import OLE2, PDF, ZIP
     from .doc import DocError, parse_doc
     from .docx import DocxError, parse_docx
-    from .rtf import RtfError, is_rtf, parse_rtf
-
-    if kind == "doc" and not data.startswith((OLE2, ZIP)) and not is_rtf(data):
-        raise InputError(f"{name}: not a Word file (neither Word 97–2003, RTF nor .docx)")
-    try:
-        if is_rtf(data):  # Word saves RTF under .doc too
-            return (*parse_rtf(data), "rtf")
-        if data.startswith(OLE2):
-            return (*parse_doc(data), "doc")
-        return (*parse_docx(data), "docx")
-    except (DocError, DocxError, RtfError) as exc:
-        raise InputError(f"{name}: {exc}") from None
-
-
-def _pdf_text(data: bytes, name: str) -> tuple[str, tuple[str, ...], str]:
-    """``(text, labels, "pdf")`` of a PDF file. Raises :class:`InputError`."""
-    from ..filetypes import PDF
     from .pdf import PdfError, parse_pdf
-
-    if PDF not in data[:1024]:  # (readers accept junk before the header)
-        raise InputError(f"{name}: not a PDF file")
-    try:
-        return (*parse_pdf(data), "pdf")
-    except PdfError as exc:
-        raise InputError(f"{name}: {exc}") from None
-
-
-def _sheet_text(data: bytes, name: str) -> tuple[str, tuple[str, ...], str]:
-    """``(text, labels, "sheet")`` of a workbook: a line a row. Raises :class:`InputError`."""
+    from .rtf import RtfError, is_rtf, parse_rtf
     from .sheet import SheetError, parse_sheet
 
+    if kind == "pdf":
+        if PDF not in data[:1024]:  # (readers accept junk before the header)
+            raise InputError(f"{name}: not a PDF file")
+        parse = parse_pdf
+    elif kind == "sheet":
+        parse = parse_sheet
+    elif is_rtf(data):
+        parse, kind = parse_rtf, "rtf"
+    elif data.startswith(OLE2):
+        parse, kind = parse_doc, "doc"
+    elif kind == "doc" and not data.startswith(ZIP):
+        raise InputError(f"{name}: not a Word file (neither Word 97–2003, RTF nor .docx)")
+    else:
+        parse, kind = parse_docx, "docx"
     try:
-        return (*parse_sheet(data), "sheet")
-    except SheetError as exc:
+        return (*parse(data), kind)
+    except (DocError, DocxError, PdfError, RtfError, SheetError) as exc:
         raise InputError(f"{name}: {exc}") from None
 
 
