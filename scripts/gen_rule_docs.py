@@ -25,7 +25,9 @@ OUT = ROOT / "docs" / "rules"
 INTRO = {
     "sensitive": "Reactionary, violent, pornographic, gambling, drug, fraud/spam-advertising content and vulgar internet words. "
     "Matched through evasion: interference characters between characters are skipped, full-width forms and the packs' "
-    "`charmap` (traditional forms) are folded. Publicity *against* these things (禁毒宣传, 打击电信网络诈骗) is excluded by "
+    "`charmap` (traditional forms) are folded, and pinyin written for some or all characters (代kai发票, daikaifapiao) is "
+    "read back: such a finding is suspected (疑似, confidence 0.9), with the rule's code and severity "
+    "([rule-packs.md](../rule-packs.md#evasion)). Publicity *against* these things (禁毒宣传, 打击电信网络诈骗) is excluded by "
     "sentence context. Default severity: error.",
     "political": "严重表述错误: wrong forms of the country's and the Party's names, of core theory and slogan terms and of "
     "institutional words. Any one is a single-item veto (单项否决) in an inspection under 国办秘函〔2019〕19号. Severity: error.",

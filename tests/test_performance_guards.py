@@ -53,6 +53,8 @@ def _noisy_texts(scanner: Scanner, n: int, seed: int = 5) -> list[str]:
         "县县委", "州委", "十二月", "三月五日", "三、四", "、5", "（2023）", "第5号", "（一）、", "一．", "\"中\"",
         "(中)", "七中全会", "全会", "二〇〇五年", "零", "1998-5", "-7", "303室", "号房", "2单元", "年01", "第季度",
         "23年", "１２月", ",;", "；，", "。。。", "０一",
+        # pinyin written for characters of sensitive keys (engine/pinyin.py)
+        "kai", "Dai", "fapiao", "liuhecai", "ma", "du", "he", " piao ", "ｋａｉ",
     ]
     texts = []
     for _ in range(n):

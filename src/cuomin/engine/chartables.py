@@ -1,6 +1,6 @@
 """The shipped character tables (``wordlists/confusion_*.tsv``), read without numpy or
-jieba: the suspected-typo family (engine/confusion.py) and roster rules' misspelt
-names (engine/roster.py) both use them."""
+jieba: the suspected-typo family (engine/confusion.py), roster rules' misspelt names
+(engine/roster.py) and sensitive words written in pinyin (engine/pinyin.py) use them."""
 
 from __future__ import annotations
 
@@ -38,12 +38,17 @@ def table_paths() -> tuple[Path, Path]:
 
 
 @lru_cache(maxsize=1)
+def pinyin_readings() -> dict[str, str]:
+    """Character → its toneless reading (one per character: the most common)."""
+    return read_pinyin_table(table_paths()[0].read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def similar_chars() -> dict[str, frozenset[str]]:
     """Character → the characters written for it by mistake: those of the same toneless
     reading (音近, as an input method offers them) and the shape-similar ones (形近)."""
-    pinyin, shape = table_paths()
-    readings = read_pinyin_table(pinyin.read_text(encoding="utf-8"))
-    shapes = read_shape_table(shape.read_text(encoding="utf-8"))
+    readings = pinyin_readings()
+    shapes = read_shape_table(table_paths()[1].read_text(encoding="utf-8"))
     by_reading: dict[str, set[str]] = {}
     for ch, reading in readings.items():
         by_reading.setdefault(reading, set()).add(ch)

@@ -27,13 +27,14 @@ from ..rules.loader import (
     load_pack,
     shipped_charmap_path,
 )
-from .chartables import similar_chars
+from .chartables import pinyin_readings, similar_chars
 from .matcher import LiteralMatcher
 from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
 from .patterns import DIGIT, PatternRule, compile_pattern_rule
+from .pinyin import PINYIN_CONFIDENCE, PinyinIndex
 from .roster import TitleProbe, title_probes
 from .structure import CHECK_PARAMS, CHECKS, FAST_CHECKS
-from .verify import ContextCheck, context_allows, on_word_boundaries
+from .verify import WINDOW, ContextCheck, context_allows, on_word_boundaries
 
 if TYPE_CHECKING:  # the pydantic schema is only imported to build (not to load) a Scanner
     from ..rules.schema import Pack, Rule
@@ -263,6 +264,13 @@ class Scanner:
         self._matcher = LiteralMatcher(key_list)
         self._normalizer = Normalizer(self._table, key_list)
         self._plain_matcher: Optional[LiteralMatcher] = None
+        # sensitive keys are also looked for where the text writes them in pinyin
+        sensitive = [
+            (key, k) for k, key in enumerate(key_list)
+            if any(i >= 0 and self._literals[i].category == "sensitive" for i in keys[key])
+        ]
+        pinyin = PinyinIndex(sensitive, pinyin_readings()) if sensitive else None
+        self._pinyin = pinyin if pinyin else None
 
     # ---------------------------------------------------------------- scanning
     def scan(self, text: str, published: Optional[dt.date] = None) -> list[Finding]:
@@ -306,6 +314,10 @@ class Scanner:
                 hits = self._plain_matcher.find(norm.text)
             if hits:
                 self._match_literals(text, norm, hits, published, candidates, allowed)
+            if self._pinyin is not None:
+                spelt = self._pinyin.find(norm.text, lambda a, b: text[slice(*norm.span(a, b))])
+                if spelt:
+                    self._match_pinyin(text, norm, spelt, published, candidates)
             del norm, hits  # a copy of the text: not kept through the other stages
         has_digit = None
         anchored: frozenset[int] = frozenset()
@@ -362,9 +374,7 @@ class Scanner:
                     if lit.effective is None or published >= lit.effective:
                         self._judge_names(text, norm, lit, s, e, published, found, shadows)
                     continue
-                if (lit.effective is not None and published < lit.effective) or (
-                    lit.context is not None and not context_allows(text, start, end, lit.context)
-                ):
+                if _turned_down(lit, text, start, end, published):
                     shadows.append((start, end))
                     continue
                 if lit.boundary:
@@ -379,6 +389,29 @@ class Scanner:
         if shadows:
             found = [c for c in found if not any(a <= c.start and c.end <= b and b - a > c.end - c.start for a, b in shadows)]
         candidates.extend(found)
+
+    def _match_pinyin(self, text, norm, spelt, published, candidates) -> None:
+        """Verify sensitive keys found written in pinyin (engine/pinyin.py): as their
+        literal hits, with the word boundary judged on the text with the key put back."""
+        for k, s, e, key in spelt:
+            start, end = norm.span(s, e)
+            for i in self._key_values[k][1]:
+                if i < 0:
+                    continue
+                lit = self._literals[i]
+                if lit.category != "sensitive" or lit.probe is not None:
+                    continue
+                if _turned_down(lit, text, start, end, published):
+                    continue
+                if lit.boundary:
+                    lo, hi = max(0, s - WINDOW), min(len(norm.text), e + WINDOW)
+                    restored = norm.text[lo:s] + key + norm.text[e:hi]
+                    if not on_word_boundaries(restored, s - lo, s - lo + len(key)):
+                        continue
+                candidates.append(_Candidate(
+                    start, end, lit.code, lit.category, lit.severity, lit.suggestions,
+                    f"{lit.message}：疑似以拼音替写“{lit.wrong}”", lit.source, PINYIN_CONFIDENCE, "suspected",
+                ))
 
     @staticmethod
     def _judge_names(text, norm, lit: _Literal, s: int, e: int, published, found: list, shadows: list) -> None:
@@ -514,6 +547,14 @@ def _compile_roster_probe(rule: "Rule", probe: TitleProbe) -> _Literal:
         boundary=False,
         context=ContextCheck.of(rule.context),
         probe=probe,
+    )
+
+
+def _turned_down(lit: _Literal, text: str, start: int, end: int, published: dt.date) -> bool:
+    """Whether a literal's hit is not reported for its date (before ``effective``) or
+    its context."""
+    return (lit.effective is not None and published < lit.effective) or (
+        lit.context is not None and not context_allows(text, start, end, lit.context)
     )
 
 
