@@ -512,6 +512,27 @@ def test_spreadsheets_are_read_a_row_a_line(tmp_path, scanner):
     assert bad.error.endswith("坏.xlsx: a workbook that cannot be read (CalamineError)")
 
 
+def test_a_cell_reads_the_same_in_a_document_and_in_posts(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    from cuomin.cells import cell_text
+    from cuomin.readers.sheet import sheet_rows
+    from cuomin.supervision.posts import read_posts
+
+    when = dt.datetime(2023, 9, 28, 10, 0)
+    assert [cell_text(v) for v in (None, 42.0, 42.5, " 县安监局 ", when, when.date(), True)] == [
+        "", "42", "42.5", "县安监局", "2023-09-28 10:00:00", "2023-09-28", "True"]
+    wb = openpyxl.Workbook()
+    wb.active.append(["编号", "正文"])
+    wb.active.append([when, "县安监局己经"])
+    wb.save(tmp_path / "p.xlsx")
+    (row,) = [cells for _, number, cells in sheet_rows((tmp_path / "p.xlsx").read_bytes()) if number == 2]
+    (post,) = read_posts([tmp_path / "p.xlsx"])
+    assert row[0] == post.id == "2023-09-28 10:00:00"
+
+
 def test_directory_with_unreadable_drafts_and_explicit_files(tmp_path):
     tree(tmp_path, {"a.txt": POL, "old.doc": b"\xd0\xcf", ".cuominignore": "a.txt\n"})
     assert list(expand([str(tmp_path)])) == [str(tmp_path / "old.doc")]

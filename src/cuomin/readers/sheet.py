@@ -4,14 +4,15 @@ A list published as a spreadsheet (a 公示名单, a table of subsidies) is wher
 numbers are most often left unmasked, so a workbook is checked like a document: each row
 that holds anything is a line of the text, its cells joined by a tab, and labelled with
 its sheet and row (``Sheet1第3行``). Read with calamine (the posts reader's workbook
-reader too); a number Excel stores as one is shown as it is displayed for whole numbers
-(42, not 42.0).
+reader too); cells are written as the sheet shows them (cuomin/cells.py).
 """
 
 from __future__ import annotations
 
 import io
 from typing import Iterator
+
+from ..cells import cell_text
 
 
 class SheetError(ValueError):
@@ -29,7 +30,7 @@ def sheet_rows(data: bytes) -> Iterator[tuple[str, int, list[str]]]:
                 sheet = wb.get_sheet_by_name(name)
                 first = (sheet.start or (0, 0))[0] + 1
                 for i, row in enumerate(sheet.to_python(), first):
-                    cells = [_shown(value) for value in row]
+                    cells = [cell_text(value) for value in row]
                     if any(cells):
                         yield name, i, cells
     except (KeyboardInterrupt, SystemExit):
@@ -50,11 +51,3 @@ def parse_sheet(data: bytes) -> tuple[str, tuple[str, ...]]:
         lines.append("\t".join(cells))
         labels.append(f"{name}第{number}行")
     return "\n".join(lines), tuple(labels)
-
-
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # calamine gives numbers as floats: 42.0 is shown as 42
-    return str(value).strip()

@@ -28,6 +28,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
+from ..cells import cell_text
 from ..dates import parse_date_text
 from ..encoding import DecodeError, decode_bytes, has_lone_surrogates, replace_lone_surrogates
 from ..models import Record
@@ -181,18 +182,6 @@ def parse_date(value, field: str = "published_at") -> Optional[dt.date]:
 
 
 # ------------------------------------------------------------------ rows → posts
-def cell_text(value) -> str:
-    """A cell's value as text: blank for none, a whole float without ``.0`` (a phone
-    number a spreadsheet stored as a number), a date in ISO form."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value).strip() if not isinstance(value, str) else value.strip()
-
-
 def make_post(fields: dict, file: str, row: int, *, require_text: bool = True) -> Post:
     """A :class:`Post` from field → raw value; raises :class:`RowError` when unusable."""
     text = fields.get("text")
