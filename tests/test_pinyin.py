@@ -158,3 +158,18 @@ def test_syllable_split():
     assert not _splits("http", syllables, 6)
     assert not _splits("gdp", syllables, 6)
     assert not _splits("app", syllables, 6)
+
+
+def test_a_stretch_is_read_once_however_many_runs_it_holds(monkeypatch):
+    # a long text of pinyin must stay linear: one reading of each unbroken stretch
+    from cuomin.engine import pinyin
+
+    calls = []
+    real = pinyin._stretch
+    monkeypatch.setattr(pinyin, "_stretch", lambda *a: calls.append(a[1]) or real(*a))
+    readings = {"大": "da", "麻": "ma"}
+    index = PinyinIndex([("大麻", 0)], readings)
+    text = "ma " * 1000 + "大ma。" + "ma 大" * 500
+    hits = index.find(text)
+    assert len(calls) == 2  # the stretch before 。 and the one after it
+    assert hits[0] == (0, 3000, 3003, "大麻") and len(hits) == 1 + 499

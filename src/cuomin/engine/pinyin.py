@@ -77,7 +77,6 @@ class PinyinIndex:
         self._syllables = frozenset(readings.values())
         self._longest_syllable = max(map(len, self._syllables), default=0)
         self._longest_letters = max(map(len, self._letters), default=0)
-        self._reach = max((len(k) for v in self._keys for _, k in v), default=1) - 1
         self._matcher: Optional[LiteralMatcher] = None
         self._is_pinyin_cache: dict[str, bool] = {}
 
@@ -101,18 +100,18 @@ class PinyinIndex:
         hits: set[tuple[int, int, int, str]] = set()
         readings = self._readings
         n = len(text)
+        read_to = 0  # the end of the last stretch read: its runs are done
         for m in _LATIN_RUN.finditer(text):
-            run = m.group()
-            if not self._is_pinyin(run):
-                continue
             a, b = m.span()
+            if a < read_to or not self._is_pinyin(m.group()):
+                continue
             if not (a and _joins(text[a - 1], readings)) and not (b < n and _joins(text[b], readings)):
                 # nothing beside it to read with: only the run itself can be a key
-                if run not in self._whole:
-                    continue
-                units = [(a, b, run, None)]
-            else:
-                units = _units_around(text, a, b, readings, self._reach)
+                if m.group() in self._whole:
+                    self._match_units([(a, b, m.group(), None)], written, hits)
+                continue
+            units = _stretch(text, a, readings)
+            read_to = units[-1][1]
             self._match_units(units, written, hits)
         return sorted(hits)
 
@@ -187,43 +186,24 @@ def _splits(run: str, syllables: frozenset, longest: int) -> bool:
     return ok[n]
 
 
-def _units_around(text: str, a: int, b: int, readings: Mapping[str, str], reach: int):
-    """The units of the unbroken stretch around the Latin run ``text[a:b]``, at most
-    ``reach`` units on each side."""
-    left: list[Unit] = []
+def _stretch(text: str, a: int, readings: Mapping[str, str]) -> list[Unit]:
+    """The units of the unbroken stretch of text around position ``a``: from the break
+    before it to the break after it."""
     i = a
-    while i > 0 and len(left) < reach:
-        ch = text[i - 1]
-        if _latin(ch):
-            j = i - 1
-            while j > 0 and _latin(text[j - 1]):
-                j -= 1
-            left.append((j, i, text[j:i], None))
-            i = j
-            continue
-        reading = readings.get(ch)
-        if reading is not None:
-            left.append((i - 1, i, reading, ch))
-        elif ch not in _SKIP:
-            break
+    while i > 0 and _joins(text[i - 1], readings):
         i -= 1
-    left.reverse()
-    units = left
-    units.append((a, b, text[a:b], None))
-    right = 0
-    i, n = b, len(text)
-    while i < n and right < reach:
+    units: list[Unit] = []
+    n = len(text)
+    while i < n:
         ch = text[i]
         if _latin(ch):
             j = _LATIN_RUN.match(text, i).end()
             units.append((i, j, text[i:j], None))
-            right += 1
             i = j
             continue
         reading = readings.get(ch)
         if reading is not None:
             units.append((i, i + 1, reading, ch))
-            right += 1
         elif ch not in _SKIP:
             break
         i += 1
