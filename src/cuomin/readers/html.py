@@ -13,6 +13,13 @@
   tag the State Council's 政府网站发展指引 (国办发〔2017〕47号) asks of every article
   page, or ``publishdate`` / ``article:published_time``: date-aware rules then judge
   the page at the date it was published.
+* A WeChat article saved from ``mp.weixin.qq.com`` (it has ``id="js_content"``) is read
+  as the article only: its title (``#activity-name``) and its body (``#js_content``),
+  not the page around them (follow buttons, QR-code prompts, 赞/在看/分享 labels: text
+  the account did not write). Its page script gives what the
+  meta tags give a government page: the account (``var nickname``), the title
+  (``var msg_title``), the address (``var msg_link``) and the publication time
+  (``var ct``, Unix seconds, a date in China's time zone).
 
 Findings keep exact offsets into the extracted text; a :class:`SegmentMap` gives
 the source line and column a user sees in an editor, and the exact source span
@@ -42,6 +49,15 @@ BLOCK = frozenset(
     legend main nav ol option p pre section summary table tbody td tfoot th thead title tr ul""".split()
 )
 _WS = re.compile(r"[ \t\n\r\f]+|[^ \t\n\r\f]+")
+#: a WeChat article page, and the elements of it that are the article
+_WECHAT_PAGE = re.compile(r"""\bid\s*=\s*["']?js_content\b""")
+WECHAT_ARTICLE_IDS = frozenset({"activity-name", "js_content"})
+#: ``var name = "…"`` (or ``htmlDecode("…")``, or single quotes) in a WeChat page's script
+_WECHAT_VAR = re.compile(
+    r"""\bvar\s+(nickname|msg_title|msg_link|ct)\s*=\s*(?:htmlDecode\(\s*)?(["'])((?:\\.|(?!\2).)*?)\2"""
+)
+WECHAT_ACCOUNT_TYPE = "微信公众号"
+_CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 #: a link to a document a page attaches (附件): a PDF, Word, WPS, RTF or spreadsheet file
 DOCUMENT_LINK = re.compile(r"\.(?:pdf|docx?|wps|rtf|xlsx?|et)(?:[?#].*)?$", re.IGNORECASE)
 
@@ -53,6 +69,10 @@ def _wide(ch: str) -> bool:
 class _Extractor(HTMLParser):
     def __init__(self, source: str):
         super().__init__(convert_charrefs=False)
+        #: a WeChat article: only its title and body are text; its scripts are kept
+        self.wechat = "js_content" in source and _WECHAT_PAGE.search(source) is not None
+        self._article: Optional[list] = None  # [tag, depth] of the open article element
+        self.scripts: list[str] = []
         self.map = SegmentMap(source)
         self._line_starts = self.map.lines.starts
         self.parts: list[str] = []
@@ -94,6 +114,41 @@ class _Extractor(HTMLParser):
             return
         self._emit(" ", offset, False)
 
+    def _hidden(self) -> bool:
+        return bool(self.skip) or (self.wechat and self._article is None)
+
+    def _enter_article(self, tag: str, attrs) -> None:
+        """Follow the WeChat article's elements (:data:`WECHAT_ARTICLE_IDS`) by the
+        nesting of their own tag."""
+        if self._article is not None:
+            if tag == self._article[0]:
+                self._article[1] += 1
+        elif any(k == "id" and v in WECHAT_ARTICLE_IDS for k, v in attrs):
+            self._article = [tag, 1]
+
+    def _wechat_fields(self) -> None:
+        """The account, title, address and date a WeChat page's script gives, where the
+        page has no meta tag of its own for them."""
+        found: dict[str, str] = {}
+        for m in _WECHAT_VAR.finditer("".join(self.scripts)):
+            found.setdefault(m.group(1), html.unescape(m.group(3).replace("\\x26", "&")).strip())
+        for var, name in (("nickname", "sitename"), ("msg_title", "articletitle"), ("msg_link", "url")):
+            if found.get(var):
+                self.meta.setdefault(name, found[var])
+        if "articletitle" not in self.meta and self.meta.get("og:title"):
+            self.meta["articletitle"] = self.meta["og:title"]
+        self.meta.setdefault("accounttype", WECHAT_ACCOUNT_TYPE)
+        if self.published is None and found.get("ct", "").isdigit():
+            try:
+                self.published = dt.datetime.fromtimestamp(int(found["ct"]), _CHINA_TIME).date()
+            except (OverflowError, OSError, ValueError):
+                pass
+
+    def close(self):
+        super().close()
+        if self.wechat:
+            self._wechat_fields()
+
     def _break(self) -> None:
         self.pending = None
         if self.length and self.last != "\n":
@@ -116,6 +171,10 @@ class _Extractor(HTMLParser):
             return
         if self.skip:
             return
+        if self.wechat:
+            self._enter_article(tag, attrs)
+            if self._article is None:
+                return
         if tag in BLOCK:
             self._break()
         if tag == "pre":
@@ -129,7 +188,7 @@ class _Extractor(HTMLParser):
     def handle_startendtag(self, tag, attrs):
         if tag == "meta":
             self._meta(attrs)
-        if tag in SKIP or self.skip:
+        if tag in SKIP or self._hidden():
             return
         if tag in BLOCK:
             self._break()
@@ -139,6 +198,15 @@ class _Extractor(HTMLParser):
             if tag == self.skip[-1]:
                 self.skip.pop()
             return
+        if self.wechat:
+            if self._article is None:
+                return
+            if tag == self._article[0]:
+                self._article[1] -= 1
+                if not self._article[1]:
+                    self._article = None
+                    self._break()
+                    return
         if tag == "title" and self._title_start is not None and self.title_span is None:
             self.title_span = (self._title_start, self.length)
         if tag == "a" and self._link is not None:
@@ -151,7 +219,11 @@ class _Extractor(HTMLParser):
             self.pre -= 1
 
     def handle_data(self, data):
-        if self.skip or not data:
+        if self.skip:
+            if self.wechat and self.skip[-1] == "script":
+                self.scripts.append(data)
+            return
+        if not data or (self.wechat and self._article is None):
             return
         base = self._pos()
         if self.pre:
@@ -170,7 +242,7 @@ class _Extractor(HTMLParser):
                 self._emit(token, base + m.start(), True)
 
     def _reference(self, raw: str) -> None:
-        if self.skip:
+        if self._hidden():
             return
         text = html.unescape(raw)
         if not text:

@@ -8,6 +8,10 @@ account, ``ColumnName`` its column, ``ArticleTitle`` (else ``<title>``) its titl
 unit (部门) a column report names: ``ContentSource`` says where an article came from,
 not who keeps the column.
 
+A WeChat article saved from ``mp.weixin.qq.com`` is a post of its account (the page
+script's ``nickname``), of type 微信公众号, with its title, address and publication time
+from the same script (readers/html.py); only the article itself is its text.
+
 A page without them still reads: its site is the folder named after its host (where
 ``wget --mirror`` puts it) or else its folder, its title ``<title>``. A page
 with the site's tags but no ``ArticleTitle`` is a column's list or the home page, not an
@@ -251,7 +255,7 @@ def page_fields(page, path: str, site: str, common: frozenset) -> Optional[dict]
     return {
         "id": meta.get("url") or path,
         "account": site,
-        "account_type": ACCOUNT_TYPE,
+        "account_type": meta.get("accounttype") or ACCOUNT_TYPE,
         "title": title,
         "text": "\n".join(lines),
         "published_at": page.published,
