@@ -3,8 +3,8 @@ not evasion sets off.
 
     python benchmarks/pinyin_evasion.py [--data ../shared/corpus/news_zh.txt] [--seed 1]
 
-Recall: every sensitive key the pinyin reading covers (engine/pinyin.py) is written
-four ways — half its characters as pinyin (代kai发piao), all but the first (代kaifapiao),
+Recall: every sensitive key the pinyin reading covers (engine/pinyin.py) is written,
+in its reading as a word (pypinyin, when installed: 银行卡 is yinhangka), four ways — half its characters as pinyin (代kai发piao), all but the first (代kaifapiao),
 upper-case pinyin apart with the last character kept (DAI KAI FA 票), and, for three
 syllables or more, one run of pinyin (daikaifapiao) — inside a spam-like sentence, and
 counts as found when a finding of its rule overlaps it (a confirmed hit inside, as 冰毒 of
@@ -47,8 +47,18 @@ def spelt(findings) -> list:
     return [f for f in findings if f.tier == "suspected" and "疑似以拼音替写" in f.message]
 
 
+def word_reading(key: str, readings: dict) -> list[str]:
+    """The key's syllables as a writer types them: pypinyin's reading of the word where
+    it is installed (银行卡 yin hang ka), else each character's reading in the table."""
+    try:
+        from pypinyin import Style, lazy_pinyin
+    except ImportError:
+        return [readings[c] for c in key]
+    return [s.replace("ü", "v") for s in lazy_pinyin(key, style=Style.NORMAL)]
+
+
 def variants(key: str, readings: dict, rnd: random.Random) -> list[str]:
-    sounds = [readings[c] for c in key]
+    sounds = word_reading(key, readings)
     n = len(key)
     some = set(rnd.sample(range(n), max(1, n // 2)))
     out = [
@@ -129,7 +139,13 @@ def main(argv=None) -> int:
     rnd = random.Random(args.seed)
 
     hit, total, missed = recall(scanner, readings, rnd)
-    print(f"recall: {hit}/{total} = {hit / total:.1%} of sensitive keys written in pinyin")
+    try:
+        import pypinyin
+
+        how = f"each word read by pypinyin {pypinyin.__version__}"
+    except ImportError:
+        how = "each character read by the table (pip install pypinyin to read words as written)"
+    print(f"recall: {hit}/{total} = {hit / total:.1%} of sensitive keys written in pinyin ({how})")
     for code, form in missed[:10]:
         print(f"  missed {code} {form}")
 

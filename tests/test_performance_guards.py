@@ -316,17 +316,20 @@ def test_cache_is_invalidated_when_a_pack_changes(cache_dir, tmp_path):
     assert len(_entries(cache_dir)) == 2
 
 
-def test_cache_key_covers_the_character_tables_roster_rules_compile_from(tmp_path, monkeypatch):
+def test_cache_key_covers_the_character_tables_rules_compile_from(tmp_path, monkeypatch):
     from cuomin.engine import chartables
 
-    tables = (tmp_path / "confusion_pinyin.tsv", tmp_path / "confusion_shape.tsv")
+    tables = (tmp_path / "confusion_pinyin.tsv", tmp_path / "confusion_shape.tsv", tmp_path / "pinyin_heteronyms.tsv")
     for t in tables:
         t.write_text("卫\twei\n", encoding="utf-8")
     monkeypatch.setattr(chartables, "table_paths", lambda: tables)
     k1 = cache_mod.scanner_key()
     assert cache_mod.scanner_key() == k1
     tables[1].write_text("卫\twei\n伟\twei\n", encoding="utf-8")
-    assert cache_mod.scanner_key() != k1
+    k2 = cache_mod.scanner_key()
+    assert k2 != k1
+    tables[2].write_text("行\thang\n", encoding="utf-8")  # the sensitive keys' pinyin reads it
+    assert cache_mod.scanner_key() != k2
 
 
 def test_cache_key_covers_select_ignore_and_allow(tmp_path):

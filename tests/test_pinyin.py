@@ -134,6 +134,20 @@ def test_keys_of_one_reading_share_it_and_keep_their_characters():
     assert index.find("带kai") == [(1, 0, 4, "带开")]
 
 
+def test_a_character_read_two_ways_is_read_both_ways():
+    readings = {"银": "yin", "行": "xing", "卡": "ka"}
+    index = PinyinIndex([("银行卡", 0)], readings, {"行": "hang"})
+    assert index.find("yinhang卡") == [(0, 0, 8, "银行卡")]
+    assert index.find("yinxingka") == [(0, 0, 9, "银行卡")]
+    assert index.find("银hangka") == [(0, 0, 7, "银行卡")]
+    assert PinyinIndex([("银行卡", 0)], readings).find("yinhang卡") == []
+
+
+def test_shipped_tables_read_words_as_they_are_said(scanner):
+    for text, expected in [("出售yinhang卡", "出售yinhang卡"), ("西zang独立", "西zang独立"), ("弹huang刀出售", "弹huang刀出售")]:
+        assert [f.text for f in scanner.scan(text, DATE)] == [expected]
+
+
 def test_a_capitalized_word_beside_characters_is_a_name():
     readings = {"大": "da", "麻": "ma"}
     index = PinyinIndex([("大麻", 0)], readings)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 PINYIN_FILE = "confusion_pinyin.tsv"
 SHAPE_FILE = "confusion_shape.tsv"
+HETERONYM_FILE = "pinyin_heteronyms.tsv"
 
 
 def _rows(text: str):
@@ -28,19 +29,26 @@ def read_shape_table(text: str) -> dict[str, str]:
     return dict(_rows(text))
 
 
-def table_paths() -> tuple[Path, Path]:
-    """The pinyin and the shape table (a compiled rule set depends on them: its cache
-    key covers them)."""
+def table_paths() -> tuple[Path, Path, Path]:
+    """The pinyin, the shape and the heteronym table (a compiled rule set depends on
+    them: its cache key covers them)."""
     from ..rules.loader import default_pack_dir
 
     d = Path(default_pack_dir())
-    return d / PINYIN_FILE, d / SHAPE_FILE
+    return d / PINYIN_FILE, d / SHAPE_FILE, d / HETERONYM_FILE
 
 
 @lru_cache(maxsize=1)
 def pinyin_readings() -> dict[str, str]:
     """Character → its toneless reading (one per character: the most common)."""
     return read_pinyin_table(table_paths()[0].read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def pinyin_heteronyms() -> dict[str, str]:
+    """Character → its next toneless reading, for characters read more than one way
+    (行 hang, 藏 zang)."""
+    return read_pinyin_table(table_paths()[2].read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

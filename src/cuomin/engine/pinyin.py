@@ -2,9 +2,11 @@
 dai开发票, dai kai fa piao, daikaifapiao.
 
 Spam writers swap characters of a filtered word for their pinyin. The literal matcher
-cannot see these, so the Scanner gives every *sensitive* key its reading (toneless,
-one per character, from ``wordlists/confusion_pinyin.tsv``) and compares readings
-where the text has pinyin:
+cannot see these, so the Scanner gives every *sensitive* key its readings (toneless:
+each character's from ``wordlists/confusion_pinyin.tsv``, and a second one from
+``wordlists/pinyin_heteronyms.tsv`` for a character read more than one way, in every
+combination: 银行卡 is yinxingka and yinhangka) and compares readings where the text
+has pinyin:
 
 1. Latin runs of the normalized text (already folded to lower case, with spaces and
    symbols next to Chinese characters stripped) that read as a sequence of pinyin
@@ -14,7 +16,7 @@ where the text has pinyin:
 2. Around each such run, the text is read as *units*: a Chinese character with a
    reading (its syllable) or a whole Latin run (its letters); spaces and interference
    symbols between units are skipped; anything else (punctuation, digits, a character
-   without a reading) breaks the sequence.
+   no key holds: a match keeps only its key's own characters) breaks the sequence.
 3. The keys' readings are matched over the units' letters; a match counts only when it
    starts and ends on unit boundaries (a Latin run is never cut: ``kai`` of ``kaifa``
    is no unit) and holds at least one Latin unit (the same reading in Chinese
@@ -32,6 +34,7 @@ reports it as suspected (疑似).
 
 from __future__ import annotations
 
+from itertools import accumulate, islice, product
 from typing import Callable, Iterable, Mapping, Optional, Tuple
 
 import regex
@@ -43,6 +46,8 @@ from .normalize import INTERFERENCE
 MIN_LATIN_ONLY = 3
 #: confidence of a finding read through pinyin
 PINYIN_CONFIDENCE = 0.9
+#: readings of one key at most (its characters' readings combined: 银行卡 yinxingka, yinhangka)
+MAX_READINGS = 16
 _LATIN_RUN = regex.compile("[a-z]+")
 _SKIP = frozenset(INTERFERENCE)
 _PINYIN_CACHE_SIZE = 4096
@@ -58,23 +63,29 @@ class PinyinIndex:
     toneless syllable. Keys of one character, or with a character that has no reading
     (Latin letters, digits, rare characters), are left out."""
 
-    def __init__(self, keys: Iterable[tuple[str, int]], readings: Mapping[str, str]):
-        by_letters: dict[str, list[tuple[int, str]]] = {}
+    def __init__(
+        self, keys: Iterable[tuple[str, int]], readings: Mapping[str, str], more: Mapping[str, str] = {}
+    ):
+        by_letters: dict[str, list[tuple[int, str, tuple[int, ...]]]] = {}
+        used: set[str] = set()
         for key, number in keys:
-            sounds = [readings.get(ch) for ch in key]
-            if len(key) < 2 or None in sounds:
+            if len(key) < 2 or any(ch not in readings for ch in key):
                 continue
-            by_letters.setdefault("".join(sounds), []).append((number, key))
+            used.update(key)
+            options = [(readings[ch], *((more[ch],) if ch in more else ())) for ch in key]
+            for sounds in islice(product(*options), MAX_READINGS):
+                offsets = tuple(accumulate((len(s) for s in sounds[:-1]), initial=0))
+                by_letters.setdefault("".join(sounds), []).append((number, key, offsets))
         self._letters = list(by_letters)
         #: the readings a Latin run may be on its own (three syllables or more)
         self._whole = frozenset(
-            letters for letters, v in by_letters.items() if any(len(key) >= MIN_LATIN_ONLY for _, key in v)
+            letters for letters, v in by_letters.items() if any(len(key) >= MIN_LATIN_ONLY for _, key, _ in v)
         )
+        #: for each reading: (key number, key, where each character's syllable starts)
         self._keys = [tuple(v) for v in by_letters.values()]
-        # the readings of every character a text may hold: units around a pinyin run
-        # read as their syllables whether or not a key uses them (代kai发票 needs 代)
-        self._readings = dict(readings)
-        self._syllables = frozenset(readings.values())
+        # the characters a match may hold are the keys' own: any other breaks a stretch
+        self._readings = {ch: readings[ch] for ch in sorted(used)}
+        self._syllables = frozenset(readings.values()) | frozenset(more.values())
         self._longest_syllable = max(map(len, self._syllables), default=0)
         self._longest_letters = max(map(len, self._letters), default=0)
         self._matcher: Optional[LiteralMatcher] = None
@@ -147,26 +158,24 @@ class PinyinIndex:
                 continue
             if len(latin) < len(span) and written is not None and any(_capitalized(written(u[0], u[1])) for u in latin):
                 continue
-            for number, key in self._keys[k]:
+            for number, key, offsets in self._keys[k]:
                 if len(latin) == len(span) and len(key) < MIN_LATIN_ONLY:
                     continue
-                if self._keeps_characters(key, span):
+                if _keeps_characters(key, offsets, span):
                     hits.add((number, span[0][0], span[-1][1], key))
 
-    def _keeps_characters(self, key: str, span: list[Unit]) -> bool:
-        """Whether the Chinese characters of the match are the key's own, each where
-        the key has it (罗Zhao reads as 裸照, but is not it)."""
-        at: dict[int, str] = {}
-        pos = 0
-        for ch in key:
-            at[pos] = ch
-            pos += len(self._readings[ch])
-        pos = 0
-        for start, end, letters, ch in span:
-            if ch is not None and at.get(pos) != ch:
-                return False
-            pos += len(letters)
-        return True
+
+def _keeps_characters(key: str, offsets: tuple[int, ...], span: list[Unit]) -> bool:
+    """Whether the Chinese characters of the match are the key's own, each where the
+    key has it (罗Zhao reads as 裸照, but is not it); ``offsets``: where each character's
+    syllable starts in the reading matched."""
+    at = dict(zip(offsets, key))
+    pos = 0
+    for _, _, letters, ch in span:
+        if ch is not None and at.get(pos) != ch:
+            return False
+        pos += len(letters)
+    return True
 
 
 def _capitalized(word: str) -> bool:

@@ -27,7 +27,7 @@ from ..rules.loader import (
     load_pack,
     shipped_charmap_path,
 )
-from .chartables import pinyin_readings, similar_chars
+from .chartables import pinyin_heteronyms, pinyin_readings, similar_chars
 from .matcher import LiteralMatcher
 from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, normalize_key
 from .patterns import DIGIT, PatternRule, compile_pattern_rule
@@ -269,7 +269,7 @@ class Scanner:
             (key, k) for k, key in enumerate(key_list)
             if any(i >= 0 and self._literals[i].category == "sensitive" for i in keys[key])
         ]
-        pinyin = PinyinIndex(sensitive, pinyin_readings()) if sensitive else None
+        pinyin = PinyinIndex(sensitive, pinyin_readings(), pinyin_heteronyms()) if sensitive else None
         self._pinyin = pinyin if pinyin else None
 
     # ---------------------------------------------------------------- scanning
