@@ -142,9 +142,19 @@ def suspected_typos(text: str, **params) -> Iterator[tuple]:
     return run(text, **params)
 
 
+def sensitive_homophones(text: str, **params) -> Iterator[tuple]:
+    """Sensitive words with a character swapped for a homophone, see
+    :mod:`cuomin.engine.homophones`; yields a confidence as a fifth item. Imported
+    lazily: its automaton is built on first use."""
+    from .homophones import sensitive_homophones as run
+
+    return run(text, **params)
+
+
 CHECKS: dict[str, Callable[[str], Iterator[Hit]]] = {
     "unpaired_brackets": unpaired_brackets,
     "suspected_typos": suspected_typos,
+    "sensitive_homophones": sensitive_homophones,
 }
 
 #: The parameters each check takes (a rule's ``params``, a configuration's ``params``);
@@ -153,6 +163,7 @@ CHECKS: dict[str, Callable[[str], Iterator[Hit]]] = {
 CHECK_PARAMS: dict[str, frozenset[str]] = {
     "unpaired_brackets": frozenset(),
     "suspected_typos": frozenset({"min_score", "min_freq", "min_freq_long", "min_freq_shape_long"}),
+    "sensitive_homophones": frozenset({"min_length"}),
 }
 
 
