@@ -4,7 +4,7 @@ sensitive-homophones (SEN900, engine/homophones.py)."""
 import pytest
 
 from cuomin import Scanner
-from cuomin.engine.homophones import HOMOPHONE_CONFIDENCE, _index
+from cuomin.engine.homophones import HOMOPHONE_CONFIDENCE
 
 from .conftest import DATE, assert_offsets
 
@@ -60,10 +60,46 @@ def test_off_by_default_and_min_length(scanner):
     assert found(four, "陆合彩开奖结果") == []
 
 
-def test_forms_that_are_listed_words_are_left_out():
-    matcher, words = _index(3)
-    forms = set(matcher.keys)
+def _forms(scanner):
+    (words,) = [check.keywords["words"] for _, check, _ in scanner._structures
+                if "words" in getattr(check, "keywords", {})]
+    matcher, _ = words.index(3)
+    return set(matcher.keys)
+
+
+def test_forms_that_are_listed_words_are_left_out(on):
+    forms = _forms(on)
     assert "代凯发票" in forms and "陆合彩" in forms
     # 吊炸天 is a homophone form of 屌炸天 and a listed word itself: its own entry reports it
     assert "吊炸天" not in forms and "屌炸天" not in forms
     assert all(len(f) >= 3 for f in forms)
+
+
+PACK = """
+[pack]
+name = "本地敏感词"
+[[rules]]
+code = "ZZZ001"
+name = "本地涉赌"
+category = "sensitive"
+severity = "error"
+reason = "本地涉赌广告"
+source = "本县公安局"
+entries = [{ wrong = "私彩投注站", right = [], match = ["私彩投注站营业中"] }]
+"""
+
+
+def test_your_own_packs_sensitive_words_are_read_too(tmp_path):
+    pack = tmp_path / "local.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    scanner = Scanner(extra_packs=["sensitive-homophones", pack])
+    (f,) = scanner.scan("私菜投注站营业中", DATE)
+    assert (f.code, f.text) == ("SEN900", "私菜投注站")
+    assert "疑似以同音字替写“私彩投注站”（ZZZ001 本地涉赌广告）" in f.message
+
+
+def test_a_pickled_scanner_builds_its_automaton_again(on):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(on))
+    assert found(again, "专业代凯发票") == [("SEN900", 2, 6, "代凯发票")]

@@ -6,9 +6,9 @@ fast), so this suite is what keeps them from rotting.
 
 import pytest
 
-from cuomin import Scanner, default_pack_paths, load_pack
+from cuomin import default_pack_paths, load_pack
 from cuomin.rules.loader import optional_pack_paths
-from cuomin.engine.examples import entry_hits, entry_label, iter_examples
+from cuomin.engine.examples import entry_hits, entry_label, example_scanner, iter_examples
 from cuomin.rules.schema import Entry
 
 from .conftest import assert_offsets
@@ -19,7 +19,7 @@ _scanners: dict = {}
 
 def _scanner(name):
     if name not in _scanners:
-        _scanners[name] = Scanner(packs=[PACKS[name]], check_examples=False)
+        _scanners[name] = example_scanner(PACKS[name])
     return _scanners[name]
 
 

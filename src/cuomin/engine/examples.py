@@ -1,8 +1,10 @@
 """Running a pack's examples: every ``match`` must fire, every ``nomatch`` must not.
 
-A rule's examples are checked against its code; an entry's ``match`` examples must
-produce a finding of the rule whose text is one of that entry's wrong forms (a roster
-person's: a finding that names the person).
+A rule's examples are checked against its code, in a Scanner of the pack alone (of the
+pack and the default packs when a rule's check reads the rule set it runs in:
+``sensitive_homophones``); an entry's ``match`` examples must produce a finding of the
+rule whose text is one of that entry's wrong forms (a roster person's: a finding that
+names the person).
 """
 
 from __future__ import annotations
@@ -43,10 +45,19 @@ def iter_examples(pack: Pack):
                 yield rule, entry, ex, False
 
 
-def example_failures(pack: Pack) -> Iterator[ExampleFailure]:
+def example_scanner(pack: Pack):
+    """The Scanner a pack's examples run in: the pack alone, or with the default packs
+    when a rule's check reads the rule set it runs in."""
     from .scanner import Scanner
+    from .structure import RULE_SET_CHECKS
 
-    scanner = Scanner(packs=[pack], check_examples=False)
+    if any(rule.kind == "structure" and rule.check in RULE_SET_CHECKS for rule in pack.rules):
+        return Scanner(extra_packs=[pack], check_examples=False)
+    return Scanner(packs=[pack], check_examples=False)
+
+
+def example_failures(pack: Pack) -> Iterator[ExampleFailure]:
+    scanner = example_scanner(pack)
     for rule, entry, ex, expected in iter_examples(pack):
         hits = [f for f in scanner.scan(ex.text, published=ex.date) if f.code == rule.code]
         if entry is not None and expected:

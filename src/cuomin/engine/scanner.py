@@ -33,7 +33,7 @@ from .normalize import BASE_TABLE, Normalizer, make_fold_table, normalize, norma
 from .patterns import DIGIT, PatternRule, compile_pattern_rule
 from .pinyin import PINYIN_CONFIDENCE, PinyinIndex
 from .roster import TitleProbe, title_probes
-from .structure import CHECK_PARAMS, CHECKS, FAST_CHECKS
+from .structure import CHECK_PARAMS, CHECKS, FAST_CHECKS, RULE_SET_CHECKS
 from .verify import WINDOW, ContextCheck, context_allows, on_word_boundaries
 
 if TYPE_CHECKING:  # the pydantic schema is only imported to build (not to load) a Scanner
@@ -211,6 +211,7 @@ class Scanner:
         self._patterns: list[tuple[_RuleMeta, PatternRule]] = []
         self._structures: list[tuple[_RuleMeta, object, object]] = []
         keys: dict[str, list[int]] = {}
+        given: list[tuple[int, str]] = []  # structure rules that read the rule set (bound below)
         for info in self.rules.values():
             rule = info.rule
             if not self._active(rule):
@@ -239,6 +240,8 @@ class Scanner:
                     if values:
                         check, fast_check = partial(check, **values), partial(fast_check, **values)
                     self._structures.append((_RuleMeta.of(rule), check, fast_check))
+                    if rule.check in RULE_SET_CHECKS:
+                        given.append((len(self._structures) - 1, rule.check))
             except ValueError as exc:
                 raise PackError(f"{info.pack}: rule {rule.code}: {exc}") from None
         for code, values in self.params.items():
@@ -249,6 +252,10 @@ class Scanner:
                 _check_params(info.rule.check, values)
             except ValueError as exc:
                 raise PackError(f"params for {code}: {exc}") from None
+        for i, name in given:
+            meta, check, fast_check = self._structures[i]
+            extra = RULE_SET_CHECKS[name](keys, self._literals)
+            self._structures[i] = (meta, partial(check, **extra), partial(fast_check, **extra))
         for i, allowed in enumerate(self.allow):
             keys.setdefault(normalize_key(allowed.phrase, self._table), []).append(-1 - i)
         # pattern rules' anchors: one pass over the text as written tells which rules

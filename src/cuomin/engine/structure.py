@@ -151,6 +151,22 @@ def sensitive_homophones(text: str, **params) -> Iterator[tuple]:
     return run(text, **params)
 
 
+def _sensitive_words(keys: dict, literals: list) -> dict:
+    from .homophones import SensitiveWords
+
+    words = [(key, literals[i]) for key, ids in keys.items() for i in ids
+             if i >= 0 and literals[i].category == "sensitive" and literals[i].probe is None]
+    return {"words": SensitiveWords(words, keys)}
+
+
+#: Checks that read the rule set they run in: given the Scanner's literal keys
+#: (normalized key → literal numbers) and literals, each returns the keyword arguments
+#: the Scanner binds to the check once every rule is compiled.
+RULE_SET_CHECKS: dict[str, Callable[[dict, list], dict]] = {
+    "sensitive_homophones": _sensitive_words,
+}
+
+
 CHECKS: dict[str, Callable[[str], Iterator[Hit]]] = {
     "unpaired_brackets": unpaired_brackets,
     "suspected_typos": suspected_typos,
