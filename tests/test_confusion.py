@@ -285,7 +285,7 @@ def test_turned_on_by_name_on_the_command_line_and_in_the_configuration(tmp_path
     assert '"code": "TYP900"' in run(main, ["check", "--format", "jsonl", str(draft)]).output
     (tmp_path / "cuomin.toml").write_text('packs = ["no-such-pack"]\n', encoding="utf-8")
     r = run(main, ["check", str(draft)])
-    assert r.exit_code == 2 and "shipped optional packs: suspected-typos" in r.output
+    assert r.exit_code == 2 and "shipped optional packs: sensitive-homophones, suspected-typos" in r.output
 
 
 def test_word_neighbour_check_equals_the_plain_search():
