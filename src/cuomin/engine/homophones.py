@@ -85,7 +85,7 @@ class SensitiveWords:
 def sensitive_homophones(text: str, *, words: SensitiveWords, min_length: int = MIN_LENGTH) -> Iterator[tuple]:
     """``(start, end, [], detail, confidence)`` for each sensitive word found written
     with one character swapped for a homophone; ``words``: given by the Scanner."""
-    from .verify import WINDOW, context_allows, on_word_boundaries
+    from .verify import context_allows, on_word_boundaries_as
 
     index = words.index(min_length)
     if index is None:
@@ -95,9 +95,6 @@ def sensitive_homophones(text: str, *, words: SensitiveWords, min_length: int = 
         for lit in literals[k]:
             if lit.context is not None and not context_allows(text, start, end, lit.context):
                 continue
-            if lit.boundary:
-                lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
-                restored = text[lo:start] + lit.wrong + text[end:hi]
-                if not on_word_boundaries(restored, start - lo, start - lo + len(lit.wrong)):
-                    continue
+            if lit.boundary and not on_word_boundaries_as(text, start, end, lit.wrong):
+                continue
             yield start, end, [], f"疑似以同音字替写“{lit.wrong}”（{lit.code} {lit.message}）", HOMOPHONE_CONFIDENCE

@@ -2,7 +2,8 @@
 
 Pipeline per text: normalize (offset map) → one Aho-Corasick pass over all literal
 keys and allow phrases → verify each hit (effective date, context, word boundary)
-→ pattern rules and structural checks → allow-list → overlap resolution → Findings.
+→ sensitive keys written in pinyin, where the text has any (engine/pinyin.py) →
+pattern rules and structural checks → allow-list → overlap resolution → Findings.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from .patterns import DIGIT, PatternRule, compile_pattern_rule
 from .pinyin import PINYIN_CONFIDENCE, PinyinIndex
 from .roster import TitleProbe, title_probes
 from .structure import CHECK_PARAMS, CHECKS, FAST_CHECKS, RULE_SET_CHECKS
-from .verify import WINDOW, ContextCheck, context_allows, on_word_boundaries
+from .verify import ContextCheck, context_allows, on_word_boundaries, on_word_boundaries_as
 
 if TYPE_CHECKING:  # the pydantic schema is only imported to build (not to load) a Scanner
     from ..rules.schema import Pack, Rule
@@ -410,11 +411,8 @@ class Scanner:
                     continue
                 if _turned_down(lit, text, start, end, published):
                     continue
-                if lit.boundary:
-                    lo, hi = max(0, s - WINDOW), min(len(norm.text), e + WINDOW)
-                    restored = norm.text[lo:s] + key + norm.text[e:hi]
-                    if not on_word_boundaries(restored, s - lo, s - lo + len(key)):
-                        continue
+                if lit.boundary and not on_word_boundaries_as(norm.text, s, e, key):
+                    continue
                 candidates.append(_Candidate(
                     start, end, lit.code, lit.category, lit.severity, lit.suggestions,
                     f"{lit.message}：疑似以拼音替写“{lit.wrong}”", lit.source, PINYIN_CONFIDENCE, "suspected",

@@ -61,6 +61,15 @@ def on_word_boundaries(text: str, start: int, end: int, window: int = WINDOW) ->
     return False
 
 
+def on_word_boundaries_as(text: str, start: int, end: int, word: str) -> bool:
+    """:func:`on_word_boundaries` for ``word`` put in place of ``text[start:end]``: a
+    word found in another spelling (pinyin, a homophone) is judged as if written right
+    (遇到了大ma烦 is not 大麻: 大麻烦 is a word)."""
+    lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+    restored = text[lo:start] + word + text[end:hi]
+    return on_word_boundaries(restored, start - lo, start - lo + len(word))
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     floor = max(0, start - SENTENCE_REACH)
     ceiling = min(len(text), end + SENTENCE_REACH)
