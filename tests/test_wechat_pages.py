@@ -81,6 +81,9 @@ def test_script_forms_and_fallbacks():
 def test_a_page_that_only_mentions_js_content_is_an_ordinary_page():
     text, _, _, published = parse_html("<html><title>说明</title><p>把正文放进 js_content 元素。</p></html>")
     assert text == "说明\n把正文放进 js_content 元素。\n" and published is None
+    # another site's element of that id, without WeChat's page around it
+    text, _, _, _ = parse_html('<html><title>通知</title><h1>标题</h1><div id="js_content"><p>正文</p></div></html>')
+    assert text == "通知\n标题\n正文\n"
 
 
 def test_check_reports_the_article_only_at_its_own_date(tmp_path):

@@ -13,7 +13,8 @@
   tag the State Council's 政府网站发展指引 (国办发〔2017〕47号) asks of every article
   page, or ``publishdate`` / ``article:published_time``: date-aware rules then judge
   the page at the date it was published.
-* A WeChat article saved from ``mp.weixin.qq.com`` (it has ``id="js_content"``) is read
+* A WeChat article saved from ``mp.weixin.qq.com`` (``id="js_content"`` and WeChat's
+  ``rich_media`` classes or address) is read
   as the article only: its title (``#activity-name``) and its body (``#js_content``),
   not the page around them (follow buttons, QR-code prompts, 赞/在看/分享 labels: text
   the account did not write). Its page script gives what the
@@ -70,7 +71,11 @@ class _Extractor(HTMLParser):
     def __init__(self, source: str):
         super().__init__(convert_charrefs=False)
         #: a WeChat article: only its title and body are text; its scripts are kept
-        self.wechat = "js_content" in source and _WECHAT_PAGE.search(source) is not None
+        self.wechat = (
+            "js_content" in source
+            and ("rich_media" in source or "mp.weixin.qq.com" in source)
+            and _WECHAT_PAGE.search(source) is not None
+        )
         self._article: Optional[list] = None  # [tag, depth] of the open article element
         self.scripts: list[str] = []
         self.map = SegmentMap(source)
