@@ -132,6 +132,28 @@ def test_a_column_report_reads_the_articles_not_the_template(tmp_path):
     assert [p.title for p in posts] == ["标题1", "标题2", "标题3", "标题4"]
 
 
+def test_a_columns_list_page_declares_it_and_an_empty_one_is_blank(tmp_path):
+    def listing(column):
+        return page(column, "<p>暂无信息</p>", column=column).replace(f'<meta name="ArticleTitle" content="{column}">', "")
+
+    root = write_site(tmp_path / "site", {
+        "zcwj.html": listing("政策文件"),  # no article: blank
+        "gzdt.html": listing("工作动态"),
+        "a1.html": page("县政府召开常务会议", "<p>会议研究了秋粮收购。</p>", date="2023-09-20"),
+    })
+    posts, problems = read(root, require_text=False)
+    assert problems == []
+    assert sorted((p.column, p.title, p.published_at) for p in posts) == [
+        ("工作动态", "", None), ("工作动态", "县政府召开常务会议", dt.date(2023, 9, 20)), ("政策文件", "", None)]
+    r = run("report", "columns", "--as-of", "2023-09-28", str(root))
+    assert "| 清溪县人民政府 | 政策文件栏目为空白栏目 | 不合格 |" in r.stdout
+    assert "工作动态栏目" not in r.stdout
+    # a scan reads no declarations: the list pages are no posts
+    posts, problems = read(root)
+    assert [p.title for p in posts] == ["县政府召开常务会议", "页面公共部分（导航、页眉、页脚等，出现在3个及以上页面）"]
+    assert problems == []
+
+
 def run(*args):
     return subprocess.run([sys.executable, "-m", "cuomin", *args], capture_output=True, text=True, cwd=ROOT)
 

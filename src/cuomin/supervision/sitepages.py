@@ -15,7 +15,9 @@ from the same script (readers/html.py); only the article itself is its text.
 A page without them still reads: its site is the folder named after its host (where
 ``wget --mirror`` puts it) or else its folder, its title ``<title>``. A page
 with the site's tags but no ``ArticleTitle`` is a column's list or the home page, not an
-article: it is no post (its lines still count towards the site's common part).
+article: it is no post (its lines still count towards the site's common part). For column
+reports a list page with a ``ColumnName`` declares that column, so a column whose list
+page is there but none of its articles is blank (空白栏目).
 
 **Navigation, headers and footers are counted once.** They repeat on every page, and
 a wrong name in a footer is one problem, not one per page. So the pages of a batch are
@@ -81,6 +83,8 @@ class _Site:
     lines: frozenset = frozenset()
     #: the documents its articles link to, in the order first linked: path → AttachmentRow
     attachments: dict = field(default_factory=dict)
+    #: the columns its list pages name (ColumnName), in the order met
+    columns: dict = field(default_factory=dict)
 
     def add(self, lines) -> None:
         seen = self.seen
@@ -177,6 +181,8 @@ class SitePages:
                 self._site_of[path] = site
                 if self.common_part and page.documents and not _a_list_page(page.meta):
                     self._attach(site, page, path)
+                elif not self.common_part and _a_list_page(page.meta) and page.meta.get("columnname"):
+                    site.columns.setdefault(page.meta["columnname"], None)
         for site in self._sites.values():
             site.canon = {}
             site.lines = frozenset(site.common.values())
@@ -226,6 +232,11 @@ class SitePages:
         if site.last == path:
             for attachment in site.attachments.values():
                 yield attachment.path, attachment
+            # a column's list page declares the column (for column reports): one with no
+            # article is a blank column (空白栏目), as its list page shows 暂无信息
+            for column in site.columns:
+                yield f"{site.name}#{column}", {"id": f"{site.name}#{column}", "account": site.name,
+                                                "unit": site.name, "column": column}
 
 
 def read_pages(paths: list, encoding: Optional[str] = None) -> list:
