@@ -116,7 +116,8 @@ def _continued_quotation(text: str, pos: int, paragraphs, index: int) -> bool:
     if pos == _first_non_space(text, start) or _LIST_ITEM.match(text, pos + 1):
         return True
     if index + 1 < len(paragraphs):
-        return text[_first_non_space(text, paragraphs[index + 1][0])] == "“"
+        first = _first_non_space(text, paragraphs[index + 1][0])
+        return first < len(text) and text[first] == "“"  # a last line of spaces opens nothing
     return False
 
 
