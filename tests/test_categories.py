@@ -32,6 +32,8 @@ from .conftest import triples
         # punctuation
         ("依据《史记》、《汉书》", [("PUN003", "、", [""])]),
         ("国办发(2023)5号", [("PUN006", "(2023)", ["〔2023〕"])]),
+        # a punctuation finding is about its marks: the name between them is still judged
+        ("会议由(县环保局)主持", [("PUN008", "(县环保局)", ["（县环保局）"]), ("OUT002", "环保局", ["生态环境局"])]),
         ("会议要求,各单位", [("PUN005", ",", ["，"])]),
         ("坚持“以人民为中心“的发展思想", [("PUN001", "“", ["”"])]),
         ("他说：“今年要完成。", [("PUN001", "“", [])]),

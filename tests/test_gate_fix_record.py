@@ -54,6 +54,16 @@ def test_fix_result_rechecks_the_fixed_text(scanner):
     assert [f.code for f in o.remaining.findings] == ["NUM002"]
 
 
+def test_a_fix_inside_another_is_applied_on_the_next_pass(scanner):
+    # half-width brackets around an abolished agency's name: two findings, one inside the
+    # other, whose edits overlap; the second is applied after the text is checked again
+    r = check_document(scanner, parse_text("会议由(县环保局)主持。", "a.txt"), DATE)
+    assert [(f.code, f.text) for f in r.findings] == [("PUN008", "(县环保局)"), ("OUT002", "环保局")]
+    o = fix_result(scanner, r)
+    assert o.text == "会议由（县生态环境局）主持。"
+    assert [f.code for f in o.applied] == ["PUN008", "OUT002"] and o.remaining.findings == []
+
+
 def test_fix_prints_the_text_and_leaves_the_file(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text(DRAFT, encoding="utf-8")

@@ -73,27 +73,35 @@ class FixOutcome:
     note: str = ""
 
 
+#: fixes are applied, and the text checked again, at most this many times: one fix can
+#: hold another inside it (（县环保局） and 生态环境局), and overlapping edits wait a pass
+MAX_FIX_PASSES = 3
+
+
 def fix_result(scanner: Scanner, result: CheckResult) -> FixOutcome:
     """Apply the unambiguous fixes of ``result`` and check the fixed text again, at the
-    date the result was checked at."""
+    date the result was checked at; fixes that overlapped one applied are applied on
+    the next pass (at most :data:`MAX_FIX_PASSES`)."""
     doc = result.document
     if doc is None:
         return FixOutcome(result.name, result.text, remaining=result)
-    edits = []
-    for f in result.findings:
-        span = doc.source_span(f.start, f.end)
-        if fixable(f) and span is not None:
-            edits.append((span[0], span[1], f.text, f.suggestions[0], f))
-    fixed, done = apply_fixes(doc.source_text, edits)
-    applied = [e[4] for e in done]
-    if doc.extracted:
-        new_doc = dataclasses.replace(doc, text=fixed)
-    else:
-        new_doc = parse_text(
-            fixed, doc.name, doc.kind, sha256=doc.sha256, path=doc.path, encoding=doc.encoding, bom=doc.bom
-        )
-    remaining = check_document(scanner, new_doc, result.published)
-    return FixOutcome(result.name, fixed, applied, remaining)
+    text, applied, current = doc.source_text, [], result
+    for _ in range(MAX_FIX_PASSES):
+        edits = []
+        for f in current.findings:
+            span = doc.source_span(f.start, f.end)
+            if fixable(f) and span is not None:
+                edits.append((span[0], span[1], f.text, f.suggestions[0], f))
+        text, done = apply_fixes(text, edits)
+        if not done:
+            break
+        applied += [e[4] for e in done]
+        if doc.extracted:
+            doc = dataclasses.replace(doc, text=text)
+        else:
+            doc = parse_text(text, doc.name, doc.kind, sha256=doc.sha256, path=doc.path, encoding=doc.encoding, bom=doc.bom)
+        current = check_document(scanner, doc, result.published)
+    return FixOutcome(result.name, text, applied, current)
 
 
 def backup_path(path: Path) -> Path:

@@ -583,7 +583,19 @@ def _is_allowed(c: _Candidate, allowed) -> bool:
 def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
     """One finding per problem: where spans overlap, a confirmed finding beats a
     suspected one, then the most specific (longest) span wins, then the
-    higher-priority category, then the higher severity."""
+    higher-priority category, then the higher severity. Punctuation findings are
+    about their marks, not the words between them: they are resolved among
+    themselves, so half-width brackets around 县环保局 do not hide the agency's name."""
+    marks = [c for c in candidates if c.category == "punctuation"]
+    if not marks or len(marks) == len(candidates):
+        return _one_per_span(candidates)
+    words = [c for c in candidates if c.category != "punctuation"]
+    kept = _one_per_span(marks) + _one_per_span(words)
+    kept.sort(key=lambda c: (c.start, c.end, c.code))
+    return kept
+
+
+def _one_per_span(candidates: list[_Candidate]) -> list[_Candidate]:
     kept: list[_Candidate] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping spans
     for c in sorted(candidates, key=_Candidate.sort_key):
