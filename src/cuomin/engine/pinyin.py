@@ -129,9 +129,11 @@ class PinyinIndex:
     def _is_pinyin(self, run: str) -> bool:
         """Whether a Latin run is a sequence of pinyin syllables (and no longer than the
         longest key's reading)."""
+        if len(run) > self._longest_letters:
+            return False  # (not kept: a run can be megabytes long)
         known = self._is_pinyin_cache.get(run)
         if known is None:
-            known = len(run) <= self._longest_letters and _splits(run, self._syllables, self._longest_syllable)
+            known = _splits(run, self._syllables, self._longest_syllable)
             if len(self._is_pinyin_cache) >= _PINYIN_CACHE_SIZE:
                 self._is_pinyin_cache.clear()
             self._is_pinyin_cache[run] = known
