@@ -68,6 +68,12 @@ class _Literal:
     #: and the findings are the names beside it, judged at the publication date
     probe: Optional[TitleProbe] = None
 
+    @property
+    def sensitive_word(self) -> bool:
+        """A sensitive word (not a roster title): what evasion by pinyin or homophones
+        is read for."""
+        return self.category == "sensitive" and self.probe is None
+
 
 @dataclass(frozen=True)
 class _RuleMeta:
@@ -275,10 +281,9 @@ class Scanner:
         # sensitive keys are also looked for where the text writes them in pinyin
         sensitive = [
             (key, k) for k, key in enumerate(key_list)
-            if any(i >= 0 and self._literals[i].category == "sensitive" for i in keys[key])
+            if any(i >= 0 and self._literals[i].sensitive_word for i in keys[key])
         ]
-        pinyin = PinyinIndex(sensitive, pinyin_readings(), pinyin_heteronyms()) if sensitive else None
-        self._pinyin = pinyin if pinyin else None
+        self._pinyin = (PinyinIndex(sensitive, pinyin_readings(), pinyin_heteronyms()) or None) if sensitive else None
 
     # ---------------------------------------------------------------- scanning
     def scan(self, text: str, published: Optional[dt.date] = None) -> list[Finding]:
@@ -407,7 +412,7 @@ class Scanner:
                 if i < 0:
                     continue
                 lit = self._literals[i]
-                if lit.category != "sensitive" or lit.probe is not None:
+                if not lit.sensitive_word:
                     continue
                 if _turned_down(lit, text, start, end, published):
                     continue

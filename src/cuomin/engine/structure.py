@@ -155,8 +155,7 @@ def sensitive_homophones(text: str, **params) -> Iterator[tuple]:
 def _sensitive_words(keys: dict, literals: list) -> dict:
     from .homophones import SensitiveWords
 
-    words = [(key, literals[i]) for key, ids in keys.items() for i in ids
-             if i >= 0 and literals[i].category == "sensitive" and literals[i].probe is None]
+    words = [(key, literals[i]) for key, ids in keys.items() for i in ids if i >= 0 and literals[i].sensitive_word]
     return {"words": SensitiveWords(words, keys)}
 
 
