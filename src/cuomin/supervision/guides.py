@@ -28,8 +28,9 @@ from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..cells import cell_text
 from .forms import FormFile, inspect_form
-from .posts import Columns, PostReader, RowError, RowProblem, cell_text, row_fields
+from .posts import Columns, PostReader, RowError, RowProblem, row_fields
 from .tomlmodels import load_model, parse_model
 
 PASS = "合格"

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
-from .posts import Columns, PostReader, RowError, RowProblem, cell_text, parse_date, row_fields
+from ..cells import cell_text
+from .posts import Columns, PostReader, RowError, RowProblem, parse_date, row_fields
 
 ROSTER_COLUMNS = Columns(
     {
